@@ -1,0 +1,1 @@
+"""Offline feed checking (RSS, Atom, JSON Feed): the rules `check` and `export` share."""

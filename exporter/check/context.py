@@ -1,0 +1,18 @@
+"""What a feed check needs to know beyond the bytes of the feed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """`source` names the file in findings; `base` is the URL the feed is served
+    from (self-link and relative-URL rules); `now` bounds "implausibly far in the
+    future" so tests can pin the clock."""
+
+    source: str
+    base: str | None = None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    max_bytes: int = 50 * 1024 * 1024

@@ -1,0 +1,1 @@
+"""Click wiring only: commands parse options, call library code, map outcomes to exit codes."""
