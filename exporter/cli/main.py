@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from exporter import __version__
+from exporter.cli.check_cmd import check
+from exporter.cli.export_cmd import export
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -12,6 +14,10 @@ from exporter import __version__
 def cli() -> None:
     """Turn article records into RSS 2.0, Atom 1.0 and JSON Feed 1.1 files,
     and prove records and feeds valid before anything is published."""
+
+
+cli.add_command(check)
+cli.add_command(export)
 
 
 def main() -> None:
