@@ -1,0 +1,226 @@
+"""Run every rule that applies to one feed: detect the format from the content,
+parse safely, then hand the tree (or bytes) to the family's rules.
+
+`check_bytes` is what `export` calls on its own output and what the `check`
+command calls per file; it never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import stat
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, BinaryIO
+
+from lxml import etree
+
+from exporter.check.context import CheckContext
+from exporter.check.xmldoc import line_of, parse_xml
+from exporter.problems import Problem, Severity
+
+ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
+# Some aggregators refuse feeds over ~512 KB-1 MB (see FIELD-NOTES.md).
+LARGE_FEED_BYTES = 1024 * 1024
+
+
+class FeedFormat(StrEnum):
+    ATOM = "atom"
+    RSS = "rss"
+    JSON_FEED = "jsonfeed"
+    UNKNOWN = "unknown"
+
+
+def is_json(data: bytes) -> bool:
+    """JSON Feed is told apart by its first non-whitespace byte (after a BOM)."""
+    start = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return start.lstrip(b" \t\r\n")[:1] in (b"{", b"[")
+
+
+def xml_format(tree: etree._ElementTree) -> FeedFormat:
+    """The feed family of a parsed XML document, from its root element."""
+    root = tree.getroot()
+    if not isinstance(root.tag, str):
+        return FeedFormat.UNKNOWN
+    name = etree.QName(root)
+    if name.localname in ("feed", "entry") and (
+        name.namespace in (None, ATOM_NAMESPACE) or "atom" in (name.namespace or "").lower()
+    ):
+        return FeedFormat.ATOM
+    if name.localname == "rss" and name.namespace is None:
+        return FeedFormat.RSS
+    return FeedFormat.UNKNOWN
+
+
+def detect_format(data: bytes, context: CheckContext) -> FeedFormat:
+    """The format of a feed's bytes (content only, never the file name)."""
+    if is_json(data):
+        return FeedFormat.JSON_FEED
+    parsed = parse_xml(data, context)
+    return FeedFormat.UNKNOWN if parsed.tree is None else xml_format(parsed.tree)
+
+
+RuleFunction = Callable[[Any, CheckContext], list[Problem]]
+
+
+def _family_rules(module: str, function: str) -> RuleFunction | None:
+    """A family's rule function, loaded lazily so a missing family module (being
+    written in parallel) degrades to a finding instead of an ImportError."""
+    try:
+        loaded = importlib.import_module(f"exporter.check.{module}")
+    except ImportError:
+        return None
+    found = getattr(loaded, function, None)
+    return found if callable(found) else None
+
+
+def _run(
+    rules: RuleFunction | None, argument: object, context: CheckContext, family: str
+) -> list[Problem]:
+    if rules is None:
+        return [
+            Problem(
+                path=context.source,
+                rule="check-family-unavailable",
+                message=f"Rules for {family} are not available in this installation.",
+                severity=Severity.WARNING,
+            )
+        ]
+    try:
+        return rules(argument, context)
+    except RecursionError:
+        return [
+            Problem(
+                path=context.source,
+                rule="check-too-deep",
+                message="The document is nested too deeply to check: flatten it.",
+            )
+        ]
+
+
+def _size_problem(data: bytes, context: CheckContext) -> list[Problem]:
+    if len(data) <= LARGE_FEED_BYTES:
+        return []
+    return [
+        Problem(
+            path=context.source,
+            rule="feed-too-large",
+            message=f"The feed is {len(data) / 1024 / 1024:.1f} MB; some aggregators refuse "
+            "feeds over 1 MB: publish fewer items or page the feed (RFC 5005).",
+            severity=Severity.WARNING,
+        )
+    ]
+
+
+def _unknown_format(context: CheckContext, tree: etree._ElementTree) -> Problem:
+    root = tree.getroot()
+    name = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+    detail = " (RSS 1.0/RDF feeds are not supported)" if name == "RDF" else ""
+    return Problem(
+        path=context.source,
+        rule="check-unknown-format",
+        message=f"The root element <{name}> is not a feed{detail}: expected <rss> "
+        '(RSS 2.0), <feed xmlns="http://www.w3.org/2005/Atom"> (Atom 1.0) or a JSON Feed.',
+        line=line_of(root),
+    )
+
+
+def check_bytes(data: bytes, context: CheckContext) -> list[Problem]:
+    """Every problem in one feed, in document order per layer; never raises."""
+    if len(data) > context.max_bytes:
+        return _too_large(context)
+    problems = _size_problem(data, context)
+    if not data.strip():
+        problems.append(
+            Problem(
+                path=context.source,
+                rule="check-empty-file",
+                message="The file is empty: write a feed into it or remove it.",
+            )
+        )
+        return problems
+    if _looks_binary(data):
+        problems.append(
+            Problem(
+                path=context.source,
+                rule="check-binary-file",
+                message="The file holds binary data (NUL bytes), not a feed: check the path.",
+            )
+        )
+        return problems
+    if is_json(data):
+        rules = _family_rules("jsonfeed", "check_jsonfeed")
+        return problems + _run(rules, data, context, "JSON Feed")
+    parsed = parse_xml(data, context)
+    problems += parsed.problems
+    if parsed.tree is None:
+        return problems
+    family = xml_format(parsed.tree)
+    if family is FeedFormat.ATOM:
+        problems += _run(_family_rules("atom", "check_atom"), parsed.tree, context, "Atom")
+    elif family is FeedFormat.RSS:
+        problems += _run(_family_rules("rss", "check_rss"), parsed.tree, context, "RSS")
+    else:
+        problems.append(_unknown_format(context, parsed.tree))
+    return problems
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes never occur in UTF-8 text; UTF-16/32 feeds are recognised first."""
+    head = data[:8192]
+    if b"\x00" not in head:
+        return False
+    return not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\x00<", b"<\x00"))
+
+
+def read_limited(stream: BinaryIO, limit: int) -> bytes | None:
+    """At most `limit` bytes from a stream; None when there are more."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
+def _read_problem(context: CheckContext, message: str) -> list[Problem]:
+    return [Problem(path=context.source, rule="check-unreadable", message=message)]
+
+
+def check_path(path: str, context: CheckContext) -> list[Problem]:
+    """Check a file, or standard input for `-`, without ever blocking on a FIFO or
+    reading past the size bound."""
+    if path == "-":
+        data = read_limited(sys.stdin.buffer, context.max_bytes)
+        if data is None:
+            return _too_large(context)
+        return check_bytes(data, context)
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+    if stat.S_ISDIR(info.st_mode):
+        return _read_problem(context, "This is a folder, not a feed file.")
+    if not stat.S_ISREG(info.st_mode):
+        return _read_problem(
+            context, "This is not a regular file (a FIFO, socket or device): not read."
+        )
+    if info.st_size > context.max_bytes:
+        return _too_large(context)
+    try:
+        with open(path, "rb") as stream:
+            data = read_limited(stream, context.max_bytes)
+    except OSError as error:
+        return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+    if data is None:
+        return _too_large(context)
+    return check_bytes(data, context)
+
+
+def _too_large(context: CheckContext) -> list[Problem]:
+    return [
+        Problem(
+            path=context.source,
+            rule="check-too-large",
+            message=f"The file is larger than the {context.max_bytes:,}-byte limit: split the "
+            "feed into pages or raise the limit.",
+        )
+    ]

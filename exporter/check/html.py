@@ -1,0 +1,118 @@
+"""Security risks in HTML that feed readers will render: scripts, embedded
+frames and objects, event handlers and `javascript:`-style URLs.
+
+Shared by every family (Atom html/xhtml content, RSS `description` and
+`content:encoded`, JSON Feed `content_html`). The results are plain messages;
+each family wraps them in its own rule id (a warning: the feed stays valid, but
+readers that do not sanitise would run the code).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml import etree
+
+from exporter.check.urls import is_dangerous_url
+
+RISKY_ELEMENTS = frozenset(
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "meta",
+        "link",
+        "base",
+        "form",
+        "svg",
+    }
+)
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "data",
+        "poster",
+        "background",
+        "cite",
+        "longdesc",
+        "lowsrc",
+        "dynsrc",
+        "codebase",
+        "srcset",
+    }
+)
+_RISKY_STYLE = re.compile(r"url\s*\(|expression\s*\(|javascript:|behavior\s*:|-moz-binding", re.I)
+MAX_RISKS = 10
+
+
+def _local(name: object) -> str:
+    text = str(name)
+    return text.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _element_risks(elements: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
+    risks: list[str] = []
+    for tag, attributes in elements:
+        if tag in RISKY_ELEMENTS:
+            risks.append(f"<{tag}> element: remove it, readers may run or embed it.")
+        for name, value in attributes.items():
+            attribute = _local(name)
+            if attribute.startswith("on"):
+                risks.append(f"{attribute} event handler on <{tag}>: remove the attribute.")
+            elif attribute == "style" and _RISKY_STYLE.search(value):
+                risks.append(
+                    f"style attribute on <{tag}> loads or runs code ({value[:40]!r}): remove it."
+                )
+            elif attribute in URL_ATTRIBUTES and _has_dangerous_url(attribute, value):
+                risks.append(
+                    f"{attribute}={value[:40]!r} on <{tag}> is a script or data URL: "
+                    "use an http(s) URL."
+                )
+        if len(risks) >= MAX_RISKS:
+            break
+    return risks[:MAX_RISKS]
+
+
+def _has_dangerous_url(attribute: str, value: str) -> bool:
+    if attribute == "srcset":
+        return any(is_dangerous_url(part.strip()) for part in value.split(","))
+    return is_dangerous_url(value)
+
+
+def _iter_tree(root: etree._Element) -> Iterable[tuple[str, dict[str, str]]]:
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        yield _local(element.tag), {str(k): str(v) for k, v in element.attrib.items()}
+
+
+def html_risks(html: str) -> list[str]:
+    """Risks in an HTML string (escaped HTML content), as plain messages.
+
+    lxml's HTML parser is lenient and never fetches anything, so broken markup is
+    still scanned the way a browser would read it.
+    """
+    if "<" not in html and "&" not in html:
+        return []
+    parser = etree.HTMLParser(no_network=True, remove_comments=True, recover=True)
+    try:
+        root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
+    except (etree.ParserError, ValueError):
+        return []
+    if root is None:
+        return []
+    return _element_risks(_iter_tree(root))
+
+
+def xhtml_risks(root: etree._Element) -> list[str]:
+    """Risks in inline XHTML content (Atom `type="xhtml"`), as plain messages."""
+    return _element_risks(_iter_tree(root))
