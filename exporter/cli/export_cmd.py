@@ -1,11 +1,162 @@
-"""`feed-exporter export` (being written; see the issue tracker)."""
+"""`feed-exporter export`: click wiring only; the pipeline lives in exporter.export."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TextIO
+
 import click
+
+from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
+from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
+from exporter.problems import Problem
+from exporter.select import Selection, parse_since
+
+FORMAT_NAMES = (*FEED_FILE_NAMES, "all")
+
+
+def _formats(chosen: tuple[str, ...]) -> tuple[str, ...]:
+    if not chosen or "all" in chosen:
+        return tuple(FEED_FILE_NAMES)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _feed_urls(values: tuple[str, ...], formats: tuple[str, ...]) -> dict[str, str]:
+    """`FORMAT=URL` pairs; a bare URL is accepted when exactly one format is exported."""
+    urls: dict[str, str] = {}
+    for value in values:
+        name, separator, url = value.partition("=")
+        if separator and name in FEED_FILE_NAMES:
+            urls[name] = url
+        elif len(formats) == 1 and "://" in value:
+            urls[formats[0]] = value
+        else:
+            raise click.BadParameter(
+                f"{value!r}: use FORMAT=URL with FORMAT one of rss, atom, json",
+                param_hint="--feed-url",
+            )
+    return urls
 
 
 @click.command()
-def export() -> None:
-    """Not written yet."""
-    raise click.ClickException("'export' is not implemented yet")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+    help="Feed format to write (repeatable; default: all).",
+)  # fmt: skip
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output"), show_default=True, help="Folder for rss.xml, atom.xml, feed.json.",
+)  # fmt: skip
+@click.option("--output", "output", help="'-' writes the one chosen format to standard output.")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Feed metadata file (default: ./feed.toml when present).",
+)  # fmt: skip
+@click.option("--title", help="Feed title.")
+@click.option("--description", help="Feed description.")
+@click.option("--site-url", help="The site the feed belongs to.")
+@click.option("--base-url", help="Public folder URL the feed files are served from.")
+@click.option(
+    "--feed-url", "feed_urls", multiple=True, metavar="FORMAT=URL",
+    help="Public URL of one feed file (its self link); repeatable.",
+)  # fmt: skip
+@click.option("--language", help="Feed language tag, e.g. en or en-us.")
+@click.option("--author", "author_name", help="Feed author name (used for records without one).")
+@click.option("--limit", type=click.IntRange(min=0), help="Export at most N newest articles.")
+@click.option("--published-only", is_flag=True, help="Leave out records with published: false.")
+@click.option("--since", help="Only articles published at or after DATE (YYYY-MM-DD or RFC 3339).")
+@click.option("--strict", is_flag=True, help="Any rejected record is fatal: exit 1, write nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print warnings and each file written.")
+def export(
+    paths: tuple[str, ...],
+    formats: tuple[str, ...],
+    out_dir: Path,
+    output: str | None,
+    config_path: Path | None,
+    title: str | None,
+    description: str | None,
+    site_url: str | None,
+    base_url: str | None,
+    feed_urls: tuple[str, ...],
+    language: str | None,
+    author_name: str | None,
+    limit: int | None,
+    published_only: bool,
+    since: str | None,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Export valid records (default: seeds/) as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+    Every feed is verified before it is written. Exit codes: 0 ok, 1 rejected
+    records with --strict, 2 usage or configuration error, 3 our own output
+    failed verification (nothing written).
+    """
+    chosen = _formats(formats)
+    if output is not None and output != "-":
+        raise click.BadParameter("only '-' (standard output) is supported", param_hint="--output")
+    if output == "-" and len(chosen) != 1:
+        raise click.UsageError("--output - writes one feed: choose it with --format rss|atom|json")
+    try:
+        since_moment = parse_since(since) if since is not None else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--since") from None
+    overrides = ConfigOverrides(
+        title=title,
+        description=description,
+        site_url=site_url,
+        base_url=base_url,
+        feed_urls=_feed_urls(feed_urls, chosen),
+        language=language,
+        author_name=author_name,
+    )
+    try:
+        feed = load_config(config_path, overrides, chosen)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+
+    stdout = sys.stdout.buffer if output == "-" else None
+    request = ExportRequest(
+        formats=chosen,
+        out_dir=out_dir,
+        selection=Selection(limit=limit, published_only=published_only, since=since_moment),
+        strict=strict,
+        stdout=stdout,
+    )
+    result = run_export(list(paths) or ["seeds/"], request, feed)
+    _report(result, sys.stderr, quiet=quiet, verbose=verbose)
+    if result.status is ExportStatus.USAGE:
+        raise click.ClickException(result.reason or "export failed")
+    raise SystemExit(int(result.status))
+
+
+def _report(result: ExportResult, stream: TextIO, *, quiet: bool, verbose: bool) -> None:
+    """Record problems, feed findings and a one-line summary, all on stderr."""
+    for problem in result.record_problems:
+        if problem.is_error or verbose:
+            stream.write(_line(problem))
+    for problem in result.feed_problems:
+        if problem.is_error or verbose:
+            stream.write(_line(problem))
+    if result.status is ExportStatus.USAGE:
+        return  # click prints the reason
+    if result.reason:
+        stream.write(f"export: error: {result.reason}\n")
+    if verbose:
+        for path in result.written:
+            stream.write(f"export: wrote {path}\n")
+    if quiet:
+        return
+    stream.write(
+        f"export: {result.exported} article(s) exported to {len(result.outputs)} feed(s); "
+        f"{result.skipped} record(s) skipped (invalid or unreadable); "
+        f"{result.left_out} left out by selection\n"
+    )
+
+
+def _line(problem: Problem) -> str:
+    return f"{problem.location()}: {problem.severity.value}: {problem.message} [{problem.rule}]\n"

@@ -1,0 +1,190 @@
+"""Feed metadata (title, URLs, author, ...) from `feed.toml`, overridable by flags.
+
+Records describe articles; the feed itself is described once, here. A value that
+a format requires and that is missing is a `ConfigError` with a one-line message
+(the CLI turns it into exit 2) rather than a half-valid feed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+DEFAULT_CONFIG_NAME = "feed.toml"
+
+# The file each format is written to; a feed's public URL defaults to base_url + this name.
+FEED_FILE_NAMES: Mapping[str, str] = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_EMAIL = re.compile(r"^[^@\s()<>]+@[^@\s()<>]+\.[^@\s()<>]+$")
+
+
+class ConfigError(Exception):
+    """A missing or malformed feed setting; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAuthor:
+    name: str
+    uri: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """Everything a renderer needs besides the articles."""
+
+    title: str
+    description: str
+    site_url: str
+    author: FeedAuthor
+    feed_urls: Mapping[str, str] = field(default_factory=dict)
+    language: str | None = None
+    icon: str | None = None
+    logo: str | None = None
+
+    def url_for(self, format_name: str) -> str:
+        """The public URL of one feed file: its self link and verification base."""
+        try:
+            return self.feed_urls[format_name]
+        except KeyError:
+            raise ConfigError(f"no public URL configured for the {format_name} feed") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigOverrides:
+    """Values given as command-line flags; each wins over `feed.toml`."""
+
+    title: str | None = None
+    description: str | None = None
+    site_url: str | None = None
+    base_url: str | None = None
+    feed_urls: Mapping[str, str] = field(default_factory=dict)
+    language: str | None = None
+    author_name: str | None = None
+
+
+def load_config(
+    path: Path | None,
+    overrides: ConfigOverrides | None = None,
+    formats: tuple[str, ...] = tuple(FEED_FILE_NAMES),
+    cwd: Path | None = None,
+) -> FeedConfig:
+    """Read `path` (or `./feed.toml` when it exists), apply flags, check required values.
+
+    `formats` are the feeds about to be written: only their URLs are required.
+    """
+    raw: dict[str, Any] = {}
+    where = "flags"
+    if path is None:
+        candidate = (cwd or Path.cwd()) / DEFAULT_CONFIG_NAME
+        path = candidate if candidate.is_file() else None
+    if path is not None:
+        where = str(path)
+        raw = _read_toml(path)
+    return _build(raw, overrides or ConfigOverrides(), formats, where)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+
+
+def _build(
+    raw: Mapping[str, Any], flags: ConfigOverrides, formats: tuple[str, ...], where: str
+) -> FeedConfig:
+    unknown = sorted(set(raw) - {"feed"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown table or key {unknown[0]!r} (expected [feed])")
+    feed = _table(raw, "feed", where)
+    author = _table(feed, "author", where, prefix="feed.")
+    urls = _table(feed, "urls", where, prefix="feed.")
+
+    def text(table: Mapping[str, Any], key: str, name: str) -> str | None:
+        value = table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: {name} must be a non-empty string")
+        return value.strip()
+
+    title = flags.title or text(feed, "title", "feed.title")
+    description = flags.description or text(feed, "description", "feed.description")
+    site_url = flags.site_url or text(feed, "site_url", "feed.site_url")
+    base_url = flags.base_url or text(feed, "base_url", "feed.base_url")
+    language = flags.language or text(feed, "language", "feed.language")
+    author_name = flags.author_name or text(author, "name", "feed.author.name")
+
+    required = {
+        "title": (title, "--title"),
+        "description": (description, "--description"),
+        "site_url": (site_url, "--site-url"),
+        "author.name": (author_name, "--author"),
+    }
+    for key, (value, flag) in required.items():
+        if value is None:
+            raise ConfigError(f"{where}: missing required value feed.{key} (or pass {flag})")
+    assert title and description and site_url and author_name  # narrowed above
+
+    feed_urls: dict[str, str] = {}
+    for name, file_name in FEED_FILE_NAMES.items():
+        url = flags.feed_urls.get(name) or text(urls, name, f"feed.urls.{name}")
+        if url is None and base_url is not None:
+            url = base_url.rstrip("/") + "/" + file_name
+        if url is not None:
+            feed_urls[name] = _absolute_url(url, f"the {name} feed URL", where)
+    for name in formats:
+        if name not in feed_urls:
+            raise ConfigError(
+                f"{where}: missing required value feed.urls.{name} or feed.base_url "
+                f"(or pass --feed-url {name}=URL)"
+            )
+
+    if language is not None and not _LANGUAGE.match(language):
+        raise ConfigError(f"{where}: feed.language {language!r} is not a language tag like en-us")
+    email = text(author, "email", "feed.author.email")
+    if email is not None and not _EMAIL.match(email):
+        raise ConfigError(f"{where}: feed.author.email {email!r} is not an e-mail address")
+    uri = text(author, "uri", "feed.author.uri")
+    icon = text(feed, "icon", "feed.icon")
+    logo = text(feed, "logo", "feed.logo")
+    return FeedConfig(
+        title=title,
+        description=description,
+        site_url=_absolute_url(site_url, "feed.site_url", where),
+        author=FeedAuthor(
+            name=author_name,
+            uri=_absolute_url(uri, "feed.author.uri", where) if uri else None,
+            email=email,
+        ),
+        feed_urls=feed_urls,
+        language=language,
+        icon=_absolute_url(icon, "feed.icon", where) if icon else None,
+        logo=_absolute_url(logo, "feed.logo", where) if logo else None,
+    )
+
+
+def _table(raw: Mapping[str, Any], key: str, where: str, prefix: str = "") -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: {prefix}{key} must be a table")
+    return value
+
+
+def _absolute_url(value: str, name: str, where: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ConfigError(f"{where}: {name} {value!r} must be an absolute http(s) URL")
+    return value

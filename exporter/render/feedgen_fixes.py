@@ -1,0 +1,127 @@
+"""Workarounds for feedgen 1.0.0, each with a regression test in tests/test_export_feedgen.py.
+
+- lkiesow/python-feedgen#135: `FeedEntry.atom_entry` drops every link attribute
+  but `href`, so a `rel="related"` link would become a second alternate link
+  (invalid Atom). Related and via links are emitted by `EntryExtras`, an entry
+  extension registered through feedgen's own extension API.
+- `updated`/`lastBuildDate` default to the current time: `new_entry` and
+  `set_feed_updated` always set them from the data.
+- `add_entry()` prepends: `new_entry` appends.
+- Naive datetimes raise inside feedgen: `view.utc_seconds` refuses them earlier
+  with a clear message; XML-illegal characters make lxml raise: `view.plain_text`
+  strips them from every text before it reaches feedgen.
+- feedgen's media extension puts every `media:content` into one `media:group`
+  (which means "the same content in several encodings"); `EntryExtras` writes
+  them directly into the item instead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from exporter.model import Image
+from exporter.render.view import Link
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+EXTENSION = "exporter"
+
+
+class RssNamespaces(BaseExtension):  # type: ignore[misc]
+    """Declares the prefixes our RSS items use (feedgen adds `atom` and `content`)."""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"dc": DC_NS, "media": MEDIA_NS}
+
+
+class AtomNamespaces(BaseExtension):  # type: ignore[misc]
+    def extend_ns(self) -> dict[str, str]:
+        return {"media": MEDIA_NS}
+
+
+class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
+    """What feedgen cannot write correctly: typed links, Media RSS, dc:creator."""
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str, str | None]] = []  # (rel, href, title)
+        self.images: tuple[Image, ...] = ()
+        self.creator: str | None = None
+
+    def add_link(self, rel: str, href: str, title: str | None = None) -> None:
+        self.links.append((rel, href, title))
+
+    def add_related(self, related: tuple[Link, ...]) -> None:
+        for link in related:
+            self.add_link("related", link.url, link.title or None)
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        # feedgen builds Atom elements without a namespace and sets xmlns on the root.
+        for rel, href, title in self.links:
+            link = etree.SubElement(entry, "link", rel=rel, href=href)
+            if title:
+                link.set("title", title)
+        self._add_media(entry)
+        return entry
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        if self.creator:
+            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.creator
+        for rel, href, title in self.links:
+            link = etree.SubElement(item, f"{{{ATOM_NS}}}link", rel=rel, href=href)
+            if title:
+                link.set("title", title)
+        self._add_media(item)
+        return item
+
+    def _add_media(self, parent: etree._Element) -> None:
+        for image in self.images:
+            _media(parent, "content", image).set("medium", "image")
+        if self.images:
+            _media(parent, "thumbnail", self.images[0])
+
+
+def _media(parent: etree._Element, name: str, image: Image) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{MEDIA_NS}}}{name}", url=image.url)
+    if image.width is not None:
+        element.set("width", str(image.width))
+    if image.height is not None:
+        element.set("height", str(image.height))
+    return element
+
+
+def new_generator(kind: str) -> FeedGenerator:
+    """A FeedGenerator with our extension registered for one format ("rss" or "atom")."""
+    generator = FeedGenerator()
+    namespaces = RssNamespaces if kind == "rss" else AtomNamespaces
+    generator.register_extension(
+        EXTENSION, namespaces, EntryExtras, atom=kind == "atom", rss=kind == "rss"
+    )
+    return generator
+
+
+def new_entry(generator: FeedGenerator, published: datetime) -> tuple[FeedEntry, EntryExtras]:
+    """Append (not prepend) an entry whose dates come from the data, never the clock."""
+    entry = generator.add_entry(order="append")
+    entry.published(published)
+    entry.updated(published)
+    extras: EntryExtras = getattr(entry, EXTENSION)
+    return entry, extras
+
+
+def set_feed_updated(generator: FeedGenerator, updated: datetime) -> None:
+    """Feed `updated` / `lastBuildDate` from the data (feedgen would stamp "now")."""
+    generator.updated(updated)
+
+
+def serialize(tree_owner: Any, kind: str) -> bytes:
+    """UTF-8 bytes, XML declaration first, no BOM, pretty-printed (stable)."""
+    to_string = tree_owner.rss_str if kind == "rss" else tree_owner.atom_str
+    data: bytes = to_string(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data

@@ -1,0 +1,76 @@
+"""JSON Feed 1.1, written directly (no library): a dict in a fixed key order."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from exporter.config import FeedConfig
+from exporter.model import Article
+from exporter.render.view import EntryView, entry_views, plain_text
+
+MEDIA_TYPE = "application/feed+json"
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
+    document: dict[str, Any] = {
+        "version": VERSION,
+        "title": plain_text(feed.title),
+        "home_page_url": feed.site_url,
+        "feed_url": feed.url_for("json"),
+        "description": plain_text(feed.description),
+    }
+    if feed.language:
+        document["language"] = feed.language
+    if feed.logo:
+        document["icon"] = feed.logo
+    if feed.icon:
+        document["favicon"] = feed.icon
+    author: dict[str, str] = {"name": plain_text(feed.author.name)}
+    author_url = feed.author.uri or (f"mailto:{feed.author.email}" if feed.author.email else None)
+    if author_url:
+        author["url"] = author_url
+    document["authors"] = [author]
+    document["items"] = [_item(view) for view in entry_views(articles, feed)]
+    # Fixed key order, 2-space indent, real UTF-8 (no \u escapes), final newline.
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _item(view: EntryView) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": str(view.id), "url": view.url}
+    if view.via_url:
+        item["external_url"] = view.via_url
+    item["title"] = view.title
+    if view.summary:
+        item["summary"] = view.summary
+    if view.content_html:
+        item["content_html"] = view.content_html
+    else:
+        item["content_text"] = view.fallback_text
+    if view.images:
+        item["image"] = view.images[0].url
+    item["date_published"] = view.published.isoformat()
+    author: dict[str, str] = {"name": view.author_name}
+    if view.author_uri:
+        author["url"] = view.author_uri
+    item["authors"] = [author]
+    if view.tags:
+        item["tags"] = list(view.tags)
+    if view.images:
+        item["_images"] = {"images": [_image(image) for image in view.images]}
+    if view.related:
+        item["_related"] = {
+            "articles": [{"url": link.url, "title": link.title} for link in view.related]
+        }
+    return item
+
+
+def _image(image: Any) -> dict[str, Any]:
+    described: dict[str, Any] = {"url": image.url}
+    if image.width is not None:
+        described["width"] = image.width
+    if image.height is not None:
+        described["height"] = image.height
+    return described

@@ -1,0 +1,49 @@
+"""RSS 2.0 (with content:encoded, dc:creator, atom:link and Media RSS) via feedgen."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from exporter.config import FeedConfig
+from exporter.model import Article
+from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
+from exporter.render.view import entry_views, feed_updated, plain_text
+
+MEDIA_TYPE = "application/rss+xml"
+
+
+def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
+    entries = entry_views(articles, feed)
+    generator = new_generator("rss")
+    generator.title(plain_text(feed.title))
+    generator.description(plain_text(feed.description))
+    generator.link(href=feed.url_for("rss"), rel="self", type=MEDIA_TYPE)
+    # feedgen takes the channel <link> from the last link added.
+    generator.link(href=feed.site_url, rel="alternate")
+    generator.generator("feed-exporter")
+    if feed.language:
+        generator.language(feed.language.lower())
+    if feed.logo:
+        generator.image(url=feed.logo, title=plain_text(feed.title), link=feed.site_url)
+    if feed.author.email:
+        generator.managingEditor(f"{feed.author.email} ({plain_text(feed.author.name)})")
+    set_feed_updated(generator, feed_updated(entries))
+
+    for view in entries:
+        entry, extras = new_entry(generator, view.published)
+        entry.title(view.title)
+        entry.link(href=view.url)
+        entry.guid(view.id, permalink=True)
+        # <description> is HTML in RSS: escape the plain-text excerpt so "<" stays "<".
+        if view.summary:
+            entry.description(html.escape(view.summary, quote=False))
+        if view.content_html:
+            entry.content(view.content_html)
+        for tag in view.tags:
+            entry.category(term=tag)
+        # RSS <author> must be an e-mail address; a name goes into dc:creator.
+        extras.creator = view.author_name
+        extras.add_related(view.related)
+        extras.images = view.images
+    return serialize(generator, "rss")

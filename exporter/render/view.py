@@ -1,0 +1,108 @@
+"""One prepared view of an article, shared by every renderer.
+
+The issue asks that an article says the same thing in all three formats, so
+every decision about *what* is said (text cleaning, fallbacks, date precision,
+author fallback, tag de-duplication) is made here once; renderers only decide
+*how* their format spells it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from exporter.config import FeedConfig
+from exporter.content import body_to_html
+from exporter.model import Article, Image
+
+# Updated date of a feed with no entries when SOURCE_DATE_EPOCH is not set. Fixed
+# (never "now") so the output is reproducible; not 1970 because validators warn
+# about dates before 1990.
+EMPTY_FEED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+# Characters XML 1.0 forbids (lxml raises on them) plus lone surrogates (not encodable).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def plain_text(value: str) -> str:
+    """`value` without the characters no XML document may contain."""
+    return _XML_ILLEGAL.sub("", value)
+
+
+def utc_seconds(moment: datetime) -> datetime:
+    """UTC, whole seconds: RFC 822 cannot carry fractions, so no format does."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime reached a renderer; records always carry a zone")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    id: str
+    url: str
+    title: str
+    published: datetime
+    author_name: str
+    author_uri: str | None
+    via_url: str | None
+    summary: str | None
+    content_html: str
+    tags: tuple[str, ...]
+    images: tuple[Image, ...]
+    related: tuple[Link, ...]
+
+    @property
+    def fallback_text(self) -> str:
+        """Text for formats that need some content when the body is empty."""
+        return self.summary or self.title
+
+
+def entry_view(article: Article, feed: FeedConfig) -> EntryView:
+    provider = article.provider
+    summary = plain_text(article.excerpt or "").strip() or None
+    tags = tuple(dict.fromkeys(t for t in (plain_text(x).strip() for x in article.topics) if t))
+    return EntryView(
+        id=article.id,
+        url=article.url,
+        title=plain_text(article.title),
+        published=utc_seconds(article.published_at),
+        author_name=plain_text(provider.name) if provider else feed.author.name,
+        author_uri=provider.url if provider else feed.author.uri,
+        via_url=(
+            article.original_url
+            if article.original_url and article.original_url != article.url
+            else None
+        ),
+        summary=summary,
+        content_html=body_to_html(plain_text(article.body), article.url),
+        tags=tags,
+        images=article.images,
+        related=tuple(
+            Link(url=item.url, title=plain_text(item.title))
+            for item in article.related
+            if item.url != article.url
+        ),
+    )
+
+
+def entry_views(articles: Sequence[Article], feed: FeedConfig) -> list[EntryView]:
+    return [entry_view(article, feed) for article in articles]
+
+
+def feed_updated(entries: Sequence[EntryView]) -> datetime:
+    """The newest entry's date; for an empty feed SOURCE_DATE_EPOCH, else a fixed epoch."""
+    if entries:
+        return max(entry.published for entry in entries)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return EMPTY_FEED_EPOCH

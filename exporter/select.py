@@ -1,0 +1,88 @@
+"""Which articles go into a feed, and in what order.
+
+Newest first (some readers stop at the first item they already know), ties
+broken by id so the order, and so the bytes, never depend on file-system order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from exporter.model import Article
+from exporter.problems import Problem, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What to keep: all articles unless a filter says otherwise."""
+
+    limit: int | None = None
+    published_only: bool = False
+    since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Selected:
+    articles: list[Article]
+    problems: list[Problem]
+    dropped: int
+
+
+def parse_since(value: str) -> datetime:
+    """`YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time with an offset.
+
+    A date-time without an offset is refused rather than given an invented zone.
+    """
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        moment = datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD) or RFC 3339 date-time") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone: add Z or an offset such as +02:00")
+    return moment
+
+
+def newest_first(articles: Sequence[Article]) -> list[Article]:
+    """Sorted by publication date, newest first; equal dates by ascending id."""
+    by_id = sorted(articles, key=lambda article: article.id)
+    return sorted(by_id, key=lambda article: article.published_at, reverse=True)
+
+
+def select(articles: Sequence[Article], selection: Selection) -> Selected:
+    """Filter, order, de-duplicate by id (the first, newest, wins) and cut to the limit."""
+    kept = [
+        article
+        for article in articles
+        if not (selection.published_only and not article.published)
+        and not (selection.since is not None and article.published_at < selection.since)
+    ]
+    problems: list[Problem] = []
+    unique: list[Article] = []
+    seen: dict[str, Article] = {}
+    for article in newest_first(kept):
+        first = seen.get(article.id)
+        if first is not None:
+            problems.append(
+                Problem(
+                    path=article.source,
+                    rule="export-duplicate-id",
+                    message=(
+                        f"webUrl {article.id} is also used by {first.source or 'another record'};"
+                        " only the newer record is exported"
+                    ),
+                    pointer="/webUrl",
+                    severity=Severity.WARNING,
+                )
+            )
+            continue
+        seen[article.id] = article
+        unique.append(article)
+    if selection.limit is not None:
+        unique = unique[: selection.limit]
+    return Selected(articles=unique, problems=problems, dropped=len(articles) - len(unique))
