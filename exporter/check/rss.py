@@ -1,0 +1,156 @@
+"""RSS 2.0 / 0.9x rules of `feed-exporter check`.
+
+Order: the root and its version, the vocabulary (undefined, repeated elements,
+stray attributes and text), channel and item values, the self link, and last the
+RELAX NG schema (schemas/rss.rng). The schema's messages are generic ("Extra
+element title in interleave"), so they are reported only when no specific rule
+found an error: the precise finding wins and the schema is a safety net.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from exporter.check.context import CheckContext
+from exporter.check.rss_channel import check_channel
+from exporter.check.rss_items import check_atom_link_href, check_items
+from exporter.check.rss_report import Report, child_elements, line_of, local_name, namespace
+from exporter.check.rss_structure import ATOM_NS, check_structure
+from exporter.check.rss_values import is_full_url
+from exporter.problems import Problem
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "rss.rng"
+KNOWN_VERSIONS = ("0.91", "0.92", "2.0")
+
+
+def check_rss(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
+    """All RSS findings for a parsed feed, sorted by line."""
+    report = Report(context.source)
+    root = tree.getroot()
+    if namespace(root) or local_name(root) != "rss":
+        report.error(
+            "rss-root",
+            root,
+            f"The root element is <{root.tag}>, not <rss>; this is not an RSS 2.0 feed.",
+        )
+        return report.problems
+    version = _check_version(root, report)
+    check_structure(root, report)
+    channels = [c for c in child_elements(root) if not namespace(c) and local_name(c) == "channel"]
+    if not channels:
+        report.error(
+            "rss-missing-channel",
+            root,
+            "<rss> has no <channel>; put the feed's title, link, description and items in one.",
+        )
+    for channel in channels[:1]:
+        check_channel(channel, report, context)
+        check_items(channel, version, report, context)
+        _check_self_link(channel, version, report, context)
+    if not report.has_errors:
+        report.problems.extend(schema_problems(tree, context.source))
+    return sorted(report.problems, key=lambda p: (p.line or 0, p.rule))
+
+
+def _check_version(root: etree._Element, report: Report) -> str:
+    version = root.get("version")
+    if version is None:
+        report.error(
+            "rss-missing-version",
+            root,
+            '<rss> has no version attribute; write <rss version="2.0">.',
+        )
+        return "2.0"
+    if version.strip() not in KNOWN_VERSIONS:
+        report.error(
+            "rss-invalid-version",
+            root,
+            f'<rss version="{version}"> is not a published RSS version; write version="2.0".',
+        )
+    return version.strip()
+
+
+def _check_self_link(
+    channel: etree._Element, version: str, report: Report, context: CheckContext
+) -> None:
+    links = [c for c in child_elements(channel) if namespace(c) == ATOM_NS]
+    links = [c for c in links if local_name(c) == "link"]
+    for link in links:
+        check_atom_link_href(link, report)
+    selves = [link for link in links if link.get("rel") == "self"]
+    if not selves:
+        if version.startswith("2."):
+            report.warning(
+                "rss-missing-self-link",
+                channel,
+                '<channel> has no <atom:link rel="self">; add one with the URL the feed is '
+                'served from (xmlns:atom="http://www.w3.org/2005/Atom", '
+                'type="application/rss+xml").',
+            )
+        return
+    href = (selves[0].get("href") or "").strip()
+    if href and not is_full_url(href):
+        report.warning(
+            "rss-relative-self-link",
+            selves[0],
+            f'<atom:link rel="self" href={href!r}> is relative; write the absolute URL.',
+        )
+    elif href and context.base and not _same_url(href, context.base):
+        report.warning(
+            "rss-self-link-mismatch",
+            selves[0],
+            f'<atom:link rel="self" href={href!r}> does not match the URL the feed is served '
+            f"from ({context.base}); make them equal.",
+        )
+
+
+def _same_url(left: str, right: str) -> bool:
+    """Equal apart from scheme/host case and a fragment, as readers compare them."""
+
+    def normal(url: str) -> str:
+        url = url.split("#", 1)[0]
+        scheme, sep, rest = url.partition("://")
+        host, slash, path = rest.partition("/")
+        return f"{scheme.lower()}{sep}{host.lower()}{slash}{path}"
+
+    return normal(left) == normal(right)
+
+
+@cache
+def _schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(SCHEMA_PATH)))
+
+
+def schema_problems(tree: etree._ElementTree, source: str) -> list[Problem]:
+    """RELAX NG findings (rule `rss-schema`), one per reported line."""
+    schema = _schema()
+    if schema.validate(tree):
+        return []
+    problems: list[Problem] = []
+    seen_lines: set[int] = set()
+    for entry in schema.error_log:
+        line = entry.line or None
+        if line is None or line in seen_lines:
+            continue
+        seen_lines.add(line)
+        problems.append(
+            Problem(
+                path=source,
+                rule="rss-schema",
+                message=f"The feed does not match the RSS 2.0 structure: {entry.message}.",
+                line=line,
+            )
+        )
+    if not problems:
+        problems.append(
+            Problem(
+                path=source,
+                rule="rss-schema",
+                message="The feed does not match the RSS 2.0 structure (schemas/rss.rng).",
+                line=line_of(tree.getroot()),
+            )
+        )
+    return problems

@@ -1,0 +1,226 @@
+"""Rules for the RSS `<channel>` and its sub-elements (image, textInput, cloud, skip*)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter.check.context import CheckContext
+from exporter.check.rss_fields import (
+    check_contact,
+    check_integer_range,
+    check_language,
+    check_not_blank,
+    check_rfc822_date,
+    check_url,
+    check_w3cdtf_date,
+)
+from exporter.check.rss_report import (
+    Report,
+    child_elements,
+    describe,
+    local_name,
+    namespace,
+    text_of,
+)
+from exporter.check.rss_structure import DC_NS
+from exporter.check.rss_values import WEEKDAY_NAMES, is_form_name, parse_integer
+
+REQUIRED_CHANNEL = ("title", "link", "description")
+CLOUD_ATTRIBUTES = ("domain", "port", "path", "registerProcedure", "protocol")
+
+
+def check_channel(channel: etree._Element, report: Report, context: CheckContext) -> None:
+    names = _core_names(channel)
+    for name in REQUIRED_CHANNEL:
+        if name not in names:
+            report.error(
+                f"rss-missing-{name}",
+                channel,
+                f"<channel> has no <{name}>; RSS requires title, link and description.",
+            )
+    for child in child_elements(channel):
+        ns, name = namespace(child), local_name(child)
+        if ns == DC_NS and name == "date":
+            check_w3cdtf_date(child, report, context)
+        elif ns == DC_NS and name == "language":
+            check_language(child, report)
+        elif not ns:
+            _check_channel_child(channel, child, report, context)
+
+
+def _check_channel_child(
+    channel: etree._Element, child: etree._Element, report: Report, context: CheckContext
+) -> None:
+    name = local_name(child)
+    if name == "title":
+        check_not_blank(child, report)
+    elif name in ("link", "docs"):
+        check_url(child, report)
+    elif name == "language":
+        check_language(child, report)
+    elif name in ("managingEditor", "webMaster"):
+        check_contact(child, report)
+    elif name in ("pubDate", "lastBuildDate"):
+        check_rfc822_date(child, report, context)
+    elif name == "ttl":
+        check_integer_range(child, report, "rss-invalid-ttl", 1)
+    elif name == "cloud":
+        _check_cloud(child, report)
+    elif name == "image":
+        _check_image(channel, child, report)
+    elif name == "textInput":
+        _check_text_input(child, report)
+    elif name == "skipHours":
+        _check_skip(child, "hour", report)
+    elif name == "skipDays":
+        _check_skip(child, "day", report)
+
+
+def _check_cloud(cloud: etree._Element, report: Report) -> None:
+    missing = [a for a in CLOUD_ATTRIBUTES if cloud.get(a) is None]
+    if missing:
+        report.error(
+            "rss-cloud-missing-attribute",
+            cloud,
+            f"<cloud> lacks {', '.join(missing)}; a cloud needs domain, port, path, "
+            "registerProcedure and protocol.",
+        )
+    port = cloud.get("port")
+    if port is not None:
+        number = parse_integer(port.strip())
+        if number is None or number <= 0:
+            report.error(
+                "rss-cloud-invalid-port",
+                cloud,
+                f"<cloud port={port!r}> must be a positive whole number such as 80.",
+            )
+
+
+def _check_image(channel: etree._Element, image: etree._Element, report: Report) -> None:
+    parts = _core_children_by_name(image)
+    missing = [name for name in ("url", "title", "link") if name not in parts]
+    if missing:
+        report.error(
+            "rss-image-missing-element",
+            image,
+            f"<image> lacks {', '.join(f'<{m}>' for m in missing)}; an image needs url, "
+            "title and link.",
+        )
+    for name in ("url", "link"):
+        if name in parts:
+            check_url(parts[name], report)
+    if "width" in parts:
+        check_integer_range(parts["width"], report, "rss-image-invalid-width", 1, 144)
+    if "height" in parts:
+        check_integer_range(parts["height"], report, "rss-image-invalid-height", 1, 400)
+    channel_parts = _core_children_by_name(channel)
+    for name in ("title", "link"):
+        if name in parts and name in channel_parts:
+            own, expected = text_of(parts[name]), text_of(channel_parts[name])
+            if own != expected:
+                report.warning(
+                    f"rss-image-{name}-mismatch",
+                    parts[name],
+                    f"<image>/<{name}> {own!r} differs from the channel's {expected!r}; "
+                    "readers expect them to be equal.",
+                )
+
+
+def _check_text_input(text_input: etree._Element, report: Report) -> None:
+    report.warning(
+        "rss-avoid-textinput",
+        text_input,
+        "<textInput> is ignored by almost every reader; consider removing it.",
+    )
+    parts = _core_children_by_name(text_input)
+    missing = [n for n in ("title", "description", "name", "link") if n not in parts]
+    if missing:
+        report.error(
+            "rss-textinput-missing-element",
+            text_input,
+            f"<textInput> lacks {', '.join(f'<{m}>' for m in missing)}; it needs title, "
+            "description, name and link.",
+        )
+    if "link" in parts:
+        check_url(parts["link"], report)
+    if "name" in parts and not is_form_name(text_of(parts["name"])):
+        report.error(
+            "rss-textinput-invalid-name",
+            parts["name"],
+            f"<textInput>/<name> {text_of(parts['name'])!r} is not a form field name; start "
+            "with a letter and use letters, digits, '.', '_', ':' or '-'.",
+        )
+
+
+def _check_skip(skip: etree._Element, child_name: str, report: Report) -> None:
+    entries = [c for c in child_elements(skip) if not namespace(c)]
+    matching = [c for c in entries if local_name(c) == child_name]
+    label = describe(skip)
+    if not matching:
+        report.error(
+            f"rss-{local_name(skip).lower()}-empty",
+            skip,
+            f"{label} needs at least one <{child_name}>.",
+        )
+    limit = 24 if child_name == "hour" else 7
+    if len(matching) > limit:
+        report.error(
+            f"rss-{local_name(skip).lower()}-too-many",
+            skip,
+            f"{label} lists {len(matching)} <{child_name}> elements; there are only {limit}.",
+        )
+    seen: set[str] = set()
+    for entry in matching:
+        value = _skip_value(entry, child_name, report)
+        if value is None:
+            continue
+        if value in seen:
+            report.error(
+                "rss-duplicate-value",
+                entry,
+                f"{describe(entry)} {text_of(entry)!r} is listed twice; remove the repeat.",
+            )
+        seen.add(value)
+
+
+def _skip_value(entry: etree._Element, child_name: str, report: Report) -> str | None:
+    """The normalised hour or day, or None after reporting why it is invalid."""
+    text = text_of(entry)
+    if child_name == "day":
+        if text in WEEKDAY_NAMES:
+            return text
+        report.error(
+            "rss-invalid-day",
+            entry,
+            f"<skipDays>/<day> {text!r} is not a day name; use Monday ... Sunday.",
+        )
+        return None
+    hour = parse_integer(text)
+    if hour == 24:
+        report.warning(
+            "rss-skiphours-use-zero",
+            entry,
+            "<skipHours>/<hour> 24: write 0 for midnight.",
+        )
+        return "0"
+    if hour is None or not 0 <= hour <= 23:
+        report.error(
+            "rss-invalid-hour",
+            entry,
+            f"<skipHours>/<hour> {text!r} must be a whole number from 0 to 23 (GMT).",
+        )
+        return None
+    return str(hour)
+
+
+def _core_names(element: etree._Element) -> set[str]:
+    return {local_name(c) for c in child_elements(element) if not namespace(c)}
+
+
+def _core_children_by_name(element: etree._Element) -> dict[str, etree._Element]:
+    """First core child of each name (duplicates are the structure rules' business)."""
+    found: dict[str, etree._Element] = {}
+    for child in child_elements(element):
+        if not namespace(child):
+            found.setdefault(local_name(child), child)
+    return found

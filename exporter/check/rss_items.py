@@ -1,0 +1,197 @@
+"""Rules for RSS `<item>` elements: required content, guid, enclosure, source, dates."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter.check.context import CheckContext
+from exporter.check.rss_fields import (
+    check_contact,
+    check_not_blank,
+    check_rfc822_date,
+    check_url,
+    check_w3cdtf_date,
+)
+from exporter.check.rss_report import (
+    Report,
+    child_elements,
+    describe,
+    line_of,
+    local_name,
+    namespace,
+    text_of,
+)
+from exporter.check.rss_structure import ATOM_NS, CONTENT_NS, DC_NS
+from exporter.check.rss_values import is_full_url, is_http_url, is_media_type, parse_integer
+
+
+def check_items(
+    channel: etree._Element, version: str, report: Report, context: CheckContext
+) -> None:
+    seen_guids: dict[str, int | None] = {}
+    for item in child_elements(channel):
+        if namespace(item) or local_name(item) != "item":
+            continue
+        check_item(item, version, report, context)
+        for guid in _core_children(item, "guid")[:1]:
+            value = text_of(guid)
+            if not value:
+                continue
+            if value in seen_guids:
+                report.error(
+                    "rss-duplicate-guid",
+                    guid,
+                    f"<guid> {value!r} is also used by the item at line {seen_guids[value]}; "
+                    "every item needs its own guid.",
+                )
+            else:
+                seen_guids[value] = line_of(guid)
+
+
+def check_item(item: etree._Element, version: str, report: Report, context: CheckContext) -> None:
+    names = {local_name(c) for c in child_elements(item) if not namespace(c)}
+    if "title" not in names and "description" not in names:
+        report.error(
+            "rss-item-missing-title-or-description",
+            item,
+            "<item> has neither a <title> nor a <description>; give it at least one.",
+        )
+    if "guid" not in names and version.startswith("2."):
+        report.warning(
+            "rss-missing-guid",
+            item,
+            "<item> has no <guid>; add a unique, stable guid so readers don't show it twice.",
+        )
+    for child in child_elements(item):
+        _check_item_child(item, child, names, report, context)
+
+
+def _check_item_child(
+    item: etree._Element,
+    child: etree._Element,
+    names: set[str],
+    report: Report,
+    context: CheckContext,
+) -> None:
+    ns, name = namespace(child), local_name(child)
+    if ns == "":
+        if name == "title" or name == "category":
+            check_not_blank(child, report)
+        elif name in ("link", "comments"):
+            check_url(child, report)
+        elif name == "author":
+            check_contact(child, report)
+        elif name == "pubDate":
+            check_rfc822_date(child, report, context)
+        elif name == "guid":
+            check_guid(child, report)
+        elif name == "enclosure":
+            check_enclosure(child, report)
+        elif name == "source":
+            _check_source(child, report)
+    elif ns == DC_NS and name == "date":
+        check_w3cdtf_date(child, report, context)
+    elif ns == CONTENT_NS and name == "encoded" and "description" not in names:
+        report.warning(
+            "rss-content-without-description",
+            child,
+            "<item> has <content:encoded> but no <description>; add a short <description> "
+            "for readers that don't show full content.",
+        )
+    elif ns == ATOM_NS and name == "link":
+        check_atom_link_href(child, report)
+
+
+def check_guid(guid: etree._Element, report: Report) -> None:
+    value = text_of(guid)
+    flag = guid.get("isPermaLink")
+    if flag is not None and flag not in ("true", "false"):
+        report.error(
+            "rss-invalid-ispermalink",
+            guid,
+            f'<guid isPermaLink="{flag}"> must be "true" or "false".',
+        )
+    if flag != "false":
+        if not is_full_url(value):
+            report.error(
+                "rss-guid-not-url",
+                guid,
+                f"<guid> {value!r} is a permalink (isPermaLink defaults to true) but not a URL; "
+                'add isPermaLink="false" or use the item\'s full URL.',
+            )
+        elif value.lower().startswith(("tag:", "urn:uuid:")):
+            report.error(
+                "rss-guid-invalid-permalink",
+                guid,
+                f"<guid> {value!r} is a tag:/urn: identifier, which readers cannot open as a "
+                'link; add isPermaLink="false".',
+            )
+    elif value.isdigit() and len(value) < 9:
+        report.warning(
+            "rss-guid-not-unique-enough",
+            guid,
+            f"<guid> {value!r} is a short number that other feeds also use; make it globally "
+            "unique, e.g. prefix it with your domain.",
+        )
+
+
+def check_enclosure(enclosure: etree._Element, report: Report) -> None:
+    missing = [a for a in ("url", "length", "type") if enclosure.get(a) is None]
+    if missing:
+        report.error(
+            "rss-enclosure-missing-attribute",
+            enclosure,
+            f"<enclosure> lacks {', '.join(missing)}; an enclosure needs url, length (bytes, "
+            "0 if unknown) and type.",
+        )
+    url, length, media_type = (enclosure.get(a) for a in ("url", "length", "type"))
+    if url is not None and not is_http_url(url):
+        report.error(
+            "rss-enclosure-invalid-url",
+            enclosure,
+            f"<enclosure url={url!r}> must be an absolute http or https URL.",
+        )
+    if length is not None:
+        number = parse_integer(length.strip())
+        if number is None or number < 0:
+            report.error(
+                "rss-enclosure-invalid-length",
+                enclosure,
+                f"<enclosure length={length!r}> must be the size in bytes, a whole number "
+                "(use 0 when the size is unknown).",
+            )
+    if media_type is not None and not is_media_type(media_type.strip()):
+        report.error(
+            "rss-enclosure-invalid-type",
+            enclosure,
+            f"<enclosure type={media_type!r}> is not a media type such as 'audio/mpeg'.",
+        )
+
+
+def _check_source(source: etree._Element, report: Report) -> None:
+    url = source.get("url")
+    if url is None:
+        report.error(
+            "rss-source-missing-url",
+            source,
+            "<source> needs a url attribute with the address of the feed it came from.",
+        )
+    elif not is_full_url(url.strip()):
+        report.error(
+            "rss-invalid-url",
+            source,
+            f"<source url={url!r}> is not an absolute URL; write the full feed address.",
+        )
+
+
+def check_atom_link_href(link: etree._Element, report: Report) -> None:
+    if link.get("href") is None:
+        report.error(
+            "rss-atom-link-missing-href",
+            link,
+            f"{describe(link)} has no href; add the address it points to.",
+        )
+
+
+def _core_children(item: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in child_elements(item) if not namespace(c) and local_name(c) == name]

@@ -1,0 +1,260 @@
+"""RSS vocabulary rules: which elements and attributes exist, where, and how often.
+
+RSS 2.0 elements live in no namespace and their names are case-sensitive; anything
+else must be in a namespace (RSS 2.0 "Extending RSS"). For the modules whose
+vocabulary is small and fixed (Dublin Core, content, Atom) an unknown name in that
+namespace is reported too, since it is almost always a typo that readers ignore.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from exporter.check.rss_report import Report, child_elements, describe, local_name, namespace
+
+DC_NS = "http://purl.org/dc/elements/1.1/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    """How often an element may appear under its parent."""
+
+    repeatable: bool = False
+
+
+ONCE = Child()
+MANY = Child(repeatable=True)
+
+VOCABULARY: dict[str, dict[str, Child]] = {
+    "rss": {"channel": ONCE},
+    "channel": {
+        **dict.fromkeys(
+            [
+                "title",
+                "link",
+                "description",
+                "language",
+                "copyright",
+                "managingEditor",
+                "webMaster",
+                "pubDate",
+                "lastBuildDate",
+                "generator",
+                "docs",
+                "cloud",
+                "ttl",
+                "image",
+                "rating",
+                "textInput",
+                "skipHours",
+                "skipDays",
+            ],
+            ONCE,
+        ),
+        "category": MANY,
+        "item": MANY,
+    },
+    "item": {
+        **dict.fromkeys(
+            ["title", "link", "description", "author", "comments", "guid", "pubDate", "source"],
+            ONCE,
+        ),
+        "category": MANY,
+        "enclosure": MANY,  # a second one is only a warning (rss-duplicate-enclosure)
+    },
+    "image": dict.fromkeys(["url", "title", "link", "width", "height", "description"], ONCE),
+    "textInput": dict.fromkeys(["title", "description", "name", "link"], ONCE),
+    "skipHours": {"hour": MANY},
+    "skipDays": {"day": MANY},
+}
+CONTAINERS = frozenset((*VOCABULARY, "cloud", "enclosure"))
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "rss": frozenset({"version"}),
+    "category": frozenset({"domain"}),
+    "cloud": frozenset({"domain", "port", "path", "registerProcedure", "protocol"}),
+    "enclosure": frozenset({"url", "length", "type"}),
+    "guid": frozenset({"isPermaLink"}),
+    "source": frozenset({"url"}),
+}
+# Fixed vocabularies of modules commonly used inside channel and item.
+MODULE_ELEMENTS: dict[str, frozenset[str]] = {
+    DC_NS: frozenset(
+        [
+            "title",
+            "creator",
+            "subject",
+            "description",
+            "publisher",
+            "contributor",
+            "date",
+            "type",
+            "format",
+            "identifier",
+            "source",
+            "language",
+            "relation",
+            "coverage",
+            "rights",
+        ]
+    ),
+    CONTENT_NS: frozenset({"encoded", "items"}),
+    ATOM_NS: frozenset(
+        [
+            "author",
+            "category",
+            "contributor",
+            "content",
+            "generator",
+            "icon",
+            "id",
+            "link",
+            "logo",
+            "published",
+            "rights",
+            "subtitle",
+            "summary",
+            "title",
+            "updated",
+        ]
+    ),
+}
+SINGLE_MODULE_ELEMENTS = frozenset({(CONTENT_NS, "encoded"), (DC_NS, "date")})
+
+
+def check_structure(root: etree._Element, report: Report) -> None:
+    """Walk the core elements: undefined or repeated elements, stray attributes and text."""
+    _check_attributes(root, report)
+    _check_container(root, report)
+
+
+def _check_container(parent: etree._Element, report: Report) -> None:
+    allowed = VOCABULARY.get(local_name(parent), {})
+    if (parent.text and parent.text.strip()) or any(
+        child.tail and child.tail.strip() for child in parent
+    ):
+        report.error(
+            "rss-unexpected-text",
+            parent,
+            f"{describe(parent)} holds text outside its child elements; move the text into "
+            "the element that is meant to carry it.",
+        )
+    seen: set[tuple[str, str]] = set()
+    for child in child_elements(parent):
+        key = (namespace(child), local_name(child))
+        if key[0]:
+            _check_module_element(parent, child, key, seen, report)
+            continue
+        spec = allowed.get(key[1])
+        if spec is None:
+            _undefined(parent, child, allowed, report)
+            continue
+        if key in seen and not spec.repeatable:
+            report.error(
+                "rss-duplicate-element",
+                child,
+                f"{describe(child)} appears more than once; keep a single one.",
+            )
+        elif key in seen and key[1] == "enclosure":
+            report.warning(
+                "rss-duplicate-enclosure",
+                child,
+                f"{describe(child)}: an item has more than one enclosure; many readers "
+                "only use the first, so give each media file its own item.",
+            )
+        seen.add(key)
+        _check_attributes(child, report)
+        if key[1] in CONTAINERS:
+            _check_container(child, report)
+        else:
+            _check_leaf(child, report)
+
+
+def _undefined(
+    parent: etree._Element, child: etree._Element, allowed: dict[str, Child], report: Report
+) -> None:
+    name = local_name(child)
+    near = [known for known in allowed if known.lower() == name.lower()]
+    hint = f"Element names are case-sensitive: write <{near[0]}>." if near else None
+    report.error(
+        "rss-undefined-element",
+        child,
+        f"{describe(child)} is not an RSS element here; remove it, fix its spelling, or put "
+        "an extension element in its own namespace.",
+        hint,
+    )
+
+
+def _check_module_element(
+    parent: etree._Element,
+    child: etree._Element,
+    key: tuple[str, str],
+    seen: set[tuple[str, str]],
+    report: Report,
+) -> None:
+    known = MODULE_ELEMENTS.get(key[0])
+    if known is not None and key[1] not in known and local_name(parent) in ("channel", "item"):
+        report.error(
+            "rss-undefined-element",
+            child,
+            f"{describe(child)} is not defined by its namespace {key[0]}; check the spelling.",
+        )
+    elif key in seen and key in SINGLE_MODULE_ELEMENTS:
+        report.error(
+            "rss-duplicate-element",
+            child,
+            f"{describe(child)} appears more than once; keep a single one.",
+        )
+    seen.add(key)
+    _check_extension_children(child, report)
+
+
+def _check_extension_children(element: etree._Element, report: Report) -> None:
+    """Inside an extension element every descendant needs a namespace too."""
+    for descendant in element.iter():
+        if descendant is element or not isinstance(descendant.tag, str):
+            continue
+        if not namespace(descendant):
+            report.error(
+                "rss-not-in-namespace",
+                descendant,
+                f"{describe(descendant)} has no namespace inside an extension element; "
+                "declare a namespace for it (for example the parent's).",
+            )
+
+
+def _check_leaf(element: etree._Element, report: Report) -> None:
+    for child in child_elements(element):
+        report.error(
+            "rss-undefined-element",
+            child,
+            f"{describe(element)} holds text only, not the element <{local_name(child)}>; "
+            "escape markup as text (&lt;...&gt;) or use CDATA.",
+        )
+
+
+def _check_attributes(element: etree._Element, report: Report) -> None:
+    expected = ATTRIBUTES.get(local_name(element), frozenset())
+    for name in element.attrib:
+        qname = etree.QName(name)
+        if qname.namespace is None and qname.localname not in expected:
+            near = [known for known in expected if known.lower() == qname.localname.lower()]
+            report.error(
+                "rss-unexpected-attribute",
+                element,
+                f"{describe(element)} has an attribute {qname.localname!r} that RSS does not "
+                "define; remove it or put it in a namespace.",
+                f"Attribute names are case-sensitive: write {near[0]!r}." if near else None,
+            )
+        elif qname.namespace not in (None, XML_NS) and qname.namespace in MODULE_ELEMENTS:
+            report.error(
+                "rss-unexpected-attribute",
+                element,
+                f"{describe(element)} carries the attribute {qname.localname!r} from "
+                f"{qname.namespace}, which defines no such attribute; remove it.",
+            )
