@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from exporter.check.context import CheckContext
+from exporter.check.html import html_risks
 from exporter.check.rss_fields import (
     check_contact,
     check_not_blank,
@@ -89,17 +90,31 @@ def _check_item_child(
             check_enclosure(child, report)
         elif name == "source":
             _check_source(child, report)
+        elif name == "description":
+            check_html_risks(child, report)
     elif ns == DC_NS and name == "date":
         check_w3cdtf_date(child, report, context)
-    elif ns == CONTENT_NS and name == "encoded" and "description" not in names:
-        report.warning(
-            "rss-content-without-description",
-            child,
-            "<item> has <content:encoded> but no <description>; add a short <description> "
-            "for readers that don't show full content.",
-        )
+    elif ns == CONTENT_NS and name == "encoded":
+        check_html_risks(child, report)
+        if "description" not in names:
+            report.warning(
+                "rss-content-without-description",
+                child,
+                "<item> has <content:encoded> but no <description>; add a short <description> "
+                "for readers that don't show full content.",
+            )
     elif ns == ATOM_NS and name == "link":
         check_atom_link_href(child, report)
+
+
+def check_html_risks(element: etree._Element, report: Report) -> None:
+    """Scripts, frames and event handlers in escaped HTML run in unsafe readers."""
+    for risk in html_risks(text_of(element)):
+        report.warning(
+            "rss-html-security-risk",
+            element,
+            f"{describe(element)} contains HTML that readers may execute: {risk}",
+        )
 
 
 def check_guid(guid: etree._Element, report: Report) -> None:
