@@ -85,9 +85,7 @@ def _related(values: Any) -> tuple[RelatedArticle, ...]:
             url=item["webUrl"],
             excerpt=item.get("excerpt"),
             published_at=(
-                parse_datetime(item["publishedDateTime"])
-                if item.get("publishedDateTime")
-                else None
+                parse_datetime(item["publishedDateTime"]) if item.get("publishedDateTime") else None
             ),
             provider=_provider(item.get("provider")),
         )

@@ -7,6 +7,7 @@ import click
 from exporter import __version__
 from exporter.cli.check_cmd import check
 from exporter.cli.export_cmd import export
+from exporter.cli.validate_cmd import schema, validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -16,8 +17,10 @@ def cli() -> None:
     and prove records and feeds valid before anything is published."""
 
 
-cli.add_command(check)
+cli.add_command(validate)
 cli.add_command(export)
+cli.add_command(check)
+cli.add_command(schema)
 
 
 def main() -> None:

@@ -1,0 +1,119 @@
+"""Options shared by several commands, declared once so they read the same everywhere."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from exporter.load.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, LoadSettings
+from exporter.report import OUTPUT_FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+
+class ByteSize(click.ParamType):  # type: ignore[type-arg]
+    """`10MiB`, `500k` or a plain number of bytes."""
+
+    name = "size"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", str(value))
+        unit = match.group(2).lower() if match else ""
+        if match is None or unit not in _UNITS:
+            self.fail(f"{value!r} is not a size such as 10MiB or 500k", param, ctx)
+        return int(match.group(1)) * _UNITS[unit]
+
+
+def verbosity(function: F) -> F:
+    function = click.option("-v", "--verbose", is_flag=True, help="Say more: each file checked.")(
+        function
+    )
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Only problems: no progress bar, no summary."
+    )(function)
+
+
+def output_format(function: F) -> F:
+    return click.option(
+        "--output-format",
+        "-o",
+        type=click.Choice(OUTPUT_FORMATS),
+        default="text",
+        show_default=True,
+        help="text for people, json for tools, github for Actions annotations, junit for CI.",
+    )(function)
+
+
+def load_bounds(function: F) -> F:
+    function = click.option(
+        "--max-file-size",
+        type=ByteSize(),
+        default=DEFAULT_MAX_BYTES,
+        show_default="10MiB",
+        help="Refuse input files larger than this.",
+    )(function)
+    return click.option(
+        "--max-depth",
+        type=click.IntRange(1, 1000),
+        default=DEFAULT_MAX_DEPTH,
+        show_default=True,
+        help="Refuse records nested deeper than this.",
+    )(function)
+
+
+def settings_from(max_file_size: int, max_depth: int) -> LoadSettings:
+    return LoadSettings(max_bytes=max_file_size, max_depth=max_depth)
+
+
+def record_paths(paths: tuple[str, ...]) -> list[str]:
+    """The default input is the bundled `seeds/` folder, as the README shows."""
+    if paths:
+        return list(paths)
+    if not os.path.isdir("seeds"):
+        raise click.UsageError("no PATHS given and no seeds/ folder here")
+    return ["seeds"]
+
+
+class Progress:
+    """A progress bar on stderr, only for people watching a terminal."""
+
+    def __init__(self, enabled: bool, label: str) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 50:
+            return
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=total, label=self.label, file=sys.stderr, show_pos=True, show_eta=True
+            )
+            self._bar.__enter__()
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None

@@ -1,0 +1,182 @@
+"""Check records against schemas/article.schema.json and explain each failure.
+
+jsonschema's messages are written for schema authors ("'x' is not of type
+'string'"); users of this tool edit YAML, so each error becomes a stable rule id,
+the JSON pointer and line of the field, and a sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+
+from exporter.problems import Problem, json_pointer
+from exporter.records import Record, ScalarOrigin
+from exporter.schemas import load_json_schema
+
+SCHEMA_NAME = "article.schema.json"
+
+# The named $defs whose `pattern` stands for a rule users can look up.
+_PATTERN_RULES = {
+    "xmlText": ("xml-illegal-char", "contains a character that XML cannot carry; remove it"),
+    "nonBlank": ("empty-text", "is empty; write some text"),
+    "httpUrl": ("url-scheme", "must be an absolute http:// or https:// URL"),
+    "domain": ("invalid-domain", "must be a host name such as example.com (no scheme or path)"),
+    "securedBlob": ("secured-shape", "must be two base64 strings joined by ';'"),
+}
+_FORMAT_RULES = {
+    "date-time": (
+        "invalid-date-time",
+        "must be an RFC 3339 date-time with a time zone, such as 2021-02-09T04:31:00Z",
+    ),
+    "uri": ("invalid-url", "is not a valid URL"),
+}
+_KIND_WORDS = {
+    "boolean": "a boolean",
+    "integer": "a number",
+    "float": "a number",
+    "null": "an empty value (null)",
+    "date": "a date without a time",
+    "timestamp": "a date-time",
+}
+_JSON_TYPES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "null",
+}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return load_json_schema(SCHEMA_NAME)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema(), format_checker=FormatChecker(["date-time", "uri"]))
+
+
+@cache
+def _pattern_rules() -> dict[str, tuple[str, str]]:
+    defs = schema()["$defs"]
+    return {defs[name]["pattern"]: rule for name, rule in _PATTERN_RULES.items()}
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    return "`" + ".".join(str(p) for p in path) + "`" if path else "the record"
+
+
+def _type_hint(origin: ScalarOrigin | None, expected: str) -> str | None:
+    if origin is None or (origin.kind in ("timestamp", "date") and expected == "string"):
+        return None
+    return f'YAML read {origin.text!r} as {_KIND_WORDS[origin.kind]}; quote it: "{origin.text}"'
+
+
+def _explain(
+    error: ValidationError, record: Record
+) -> Iterator[tuple[tuple[str | int, ...], str, str, str | None]]:
+    """(path, rule, message, hint) for one jsonschema error."""
+    path = tuple(error.absolute_path)
+    name = _field_name(path)
+    keyword = error.validator
+    if keyword == "required":
+        for missing in _missing(error):
+            yield (*path, missing), "missing-field", f"required field `{missing}` is missing", None
+    elif keyword == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        for extra in sorted(set(error.instance) - set(allowed)):
+            close = difflib.get_close_matches(extra, allowed, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else None
+            yield (*path, extra), "unknown-field", f"unknown field `{extra}`", hint
+    elif keyword == "type":
+        expected = str(error.validator_value)
+        actual = _JSON_TYPES.get(type(error.instance), "another type")
+        origin = record.origins.get(json_pointer(path))
+        yield (
+            path,
+            "wrong-type",
+            f"{name} must be {_article(expected)}, not {actual}",
+            _type_hint(origin, expected),
+        )
+    elif keyword == "pattern":
+        rule, text = _pattern_rules().get(
+            str(error.validator_value), ("invalid-value", "has an invalid form")
+        )
+        yield path, rule, f"{name} {text}", None
+    elif keyword == "format":
+        rule, text = _FORMAT_RULES.get(
+            str(error.validator_value), ("invalid-value", "has an invalid form")
+        )
+        origin = record.origins.get(json_pointer(path))
+        hint = None
+        if origin is not None and origin.kind == "date":
+            hint = "YAML read this as a date only; add a time and offset, such as T00:00:00Z"
+        elif rule == "invalid-date-time" and isinstance(error.instance, str):
+            hint = "add a time zone offset such as Z or +02:00" if "T" in error.instance else None
+        yield path, rule, f"{name} {text} (got {error.instance!r})", hint
+    elif keyword in ("minimum", "maximum"):
+        bound = "at least" if keyword == "minimum" else "at most"
+        yield path, "out-of-range", f"{name} must be {bound} {error.validator_value}", None
+    elif keyword == "uniqueItems":
+        yield path, "duplicate-item", f"{name} lists the same value twice", None
+    else:
+        yield path, "invalid-value", f"{name}: {error.message}", None
+
+
+def _article(json_type: str) -> str:
+    return {"integer": "a whole number", "array": "a list", "object": "a mapping"}.get(
+        json_type, f"a {json_type}"
+    )
+
+
+def _missing(error: ValidationError) -> list[str]:
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    return [name for name in error.validator_value if name not in instance]
+
+
+# When several keywords fail for one field, the most specific message wins.
+_PRIORITY = ("wrong-type", "missing-field", "unknown-field", "empty-text", "url-scheme")
+
+
+def check_record(record: Record) -> list[Problem]:
+    """Every contract problem of one record, one per field and rule, in field order."""
+    found: dict[tuple[str, str], Problem] = {}
+    errors = sorted(
+        _validator().iter_errors(record.data), key=lambda e: list(map(str, e.absolute_path))
+    )
+    for error in errors:
+        for path, rule, message, hint in _explain(error, record):
+            pointer = json_pointer(path)
+            found.setdefault(
+                (pointer, rule),
+                Problem(
+                    path=record.source,
+                    rule=rule,
+                    message=message,
+                    line=record.line_of(pointer),
+                    pointer=pointer,
+                    hint=hint,
+                ),
+            )
+    return _one_per_field(list(found.values()))
+
+
+def _one_per_field(problems: list[Problem]) -> list[Problem]:
+    """A bad URL fails both `format` and `pattern`: report the clearer one only."""
+    by_pointer: dict[str | None, list[Problem]] = {}
+    for problem in problems:
+        by_pointer.setdefault(problem.pointer, []).append(problem)
+    kept: list[Problem] = []
+    for group in by_pointer.values():
+        group.sort(key=lambda p: _PRIORITY.index(p.rule) if p.rule in _PRIORITY else len(_PRIORITY))
+        kept.append(group[0])
+        kept.extend(p for p in group[1:] if p.rule in ("missing-field", "unknown-field"))
+    return kept

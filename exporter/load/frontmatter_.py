@@ -1,0 +1,64 @@
+"""Markdown/text documents: YAML front matter between `---` lines, then a body.
+
+python-frontmatter's YAML handler finds the boundaries; the YAML itself goes
+through our event composer (python-frontmatter's own loader expands aliases and
+drops line numbers).
+"""
+
+from __future__ import annotations
+
+from frontmatter.default_handlers import YAMLHandler
+
+from exporter.load.settings import LoadSettings
+from exporter.load.yaml_safe import YamlRefused, compose
+from exporter.problems import Problem
+from exporter.records import Record
+
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
+
+
+def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record | Problem:
+    opening = _BOUNDARY.match(text)
+    if opening is None or not YAMLHandler().detect(text):
+        return Problem(
+            path=name,
+            rule="no-front-matter",
+            message="no YAML front matter: the file must start with a line of ---",
+            line=1,
+        )
+    closing = _BOUNDARY.search(text, opening.end())
+    if closing is None:
+        return Problem(
+            path=name,
+            rule="no-front-matter",
+            message="front matter is not closed: add a line of --- after the fields",
+            line=1,
+        )
+    yaml_text = text[opening.end() : closing.start()]
+    offset = text.count("\n", 0, opening.end())
+    try:
+        document = compose(yaml_text, line_offset=offset, max_depth=settings.max_depth)
+    except YamlRefused as refused:
+        return Problem(
+            path=name,
+            rule=refused.rule,
+            message=refused.message,
+            line=refused.line,
+            hint=refused.hint,
+        )
+    if not isinstance(document.value, dict):
+        return Problem(
+            path=name,
+            rule="not-an-object",
+            message="front matter must be a mapping of fields (key: value lines)",
+            line=offset + 2,
+        )
+    body = text[closing.end() :].lstrip("\n")
+    return Record(
+        data=document.value,
+        source=name,
+        line=offset + 2,
+        body=body,
+        lines=document.lines,
+        origins=document.origins,
+    )

@@ -1,0 +1,76 @@
+"""Bytes to text with bounds: the one place a file is opened.
+
+Refuses what is not a regular file (a FIFO would block forever), files over the
+size bound (checked before and while reading), binary data and invalid UTF-8,
+each as a Problem naming the file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from exporter.problems import Problem
+
+
+def _problem(path: str, rule: str, message: str, line: int | None = None) -> Problem:
+    return Problem(path=path, rule=rule, message=message, line=line)
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes | Problem:
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        return _problem(name, "unreadable", f"cannot read: {error.strerror or error}")
+    if not stat.S_ISREG(info.st_mode):
+        return _problem(name, "unreadable", "not a regular file (a folder, FIFO or device)")
+    if info.st_size > max_bytes:
+        return _too_large(name, info.st_size, max_bytes)
+    try:
+        with open(path, "rb") as handle:
+            return _read_bounded(handle, name, max_bytes)
+    except OSError as error:
+        return _problem(name, "unreadable", f"cannot read: {error.strerror or error}")
+
+
+def read_stream(handle: BinaryIO, name: str, max_bytes: int) -> bytes | Problem:
+    return _read_bounded(handle, name, max_bytes)
+
+
+def _read_bounded(handle: BinaryIO, name: str, max_bytes: int) -> bytes | Problem:
+    data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return _too_large(name, None, max_bytes)
+    return data
+
+
+def _too_large(name: str, size: int | None, max_bytes: int) -> Problem:
+    shown = f"{size:,} bytes" if size is not None else f"more than {max_bytes:,} bytes"
+    return _problem(
+        name,
+        "too-large",
+        f"file is {shown}, over the {max_bytes:,}-byte limit (raise it with --max-file-size)",
+    )
+
+
+def decode(data: bytes, name: str) -> str | Problem:
+    """UTF-8 (a byte-order mark is dropped), newlines normalised to \\n."""
+    if not data.strip():
+        return _problem(name, "empty-file", "file is empty")
+    if b"\x00" in data:
+        return _problem(name, "binary", "file is binary (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return _problem(
+            name,
+            "encoding",
+            f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "save the file as UTF-8",
+            line,
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")

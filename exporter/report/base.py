@@ -1,0 +1,35 @@
+"""What every reporter receives: the problems, what was checked, and a summary."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from exporter.problems import Problem
+
+
+@dataclass(frozen=True)
+class Report:
+    """`checked` names every input (JUnit makes one test case of each, so a
+    clean file shows as a passing test, not as nothing)."""
+
+    command: str
+    problems: list[Problem]
+    checked: list[str] = field(default_factory=list)
+    summary: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+
+class Reporter(ABC):
+    @abstractmethod
+    def write(self, report: Report, stream: TextIO, color: bool | None) -> None:
+        """Write the whole report to `stream`."""

@@ -1,0 +1,45 @@
+"""JUnit XML for CI dashboards: one test case per input, failing on its errors."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from lxml import etree
+
+from exporter.problems import Problem
+from exporter.report.base import Report, Reporter
+from exporter.report.text import format_problem
+
+
+class JunitReporter(Reporter):
+    def write(self, report: Report, stream: TextIO, color: bool | None) -> None:
+        by_path: dict[str, list[Problem]] = {name: [] for name in report.checked}
+        for problem in report.problems:
+            by_path.setdefault(problem.path, []).append(problem)
+        failing = sum(1 for found in by_path.values() if any(p.is_error for p in found))
+        suite = etree.Element(
+            "testsuite",
+            name=f"feed-exporter {report.command}",
+            tests=str(len(by_path)),
+            failures=str(failing),
+            errors="0",
+        )
+        for path, found in by_path.items():
+            case = etree.SubElement(suite, "testcase", classname=report.command, name=path)
+            errors = [p for p in found if p.is_error]
+            if errors:
+                failure = etree.SubElement(
+                    case, "failure", message=f"{len(errors)} problem(s)", type=errors[0].rule
+                )
+                failure.text = "\n".join(format_problem(p) for p in errors)
+            warnings = [p for p in found if not p.is_error]
+            if warnings:
+                out = etree.SubElement(case, "system-out")
+                out.text = "\n".join(format_problem(p) for p in warnings)
+        suites = etree.Element("testsuites")
+        suites.append(suite)
+        stream.write(
+            etree.tostring(
+                suites, xml_declaration=True, encoding="UTF-8", pretty_print=True
+            ).decode()
+        )
