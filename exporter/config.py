@@ -112,20 +112,20 @@ def _build(
     author = _table(feed, "author", where, prefix="feed.")
     urls = _table(feed, "urls", where, prefix="feed.")
 
-    def text(table: Mapping[str, Any], key: str, name: str) -> str | None:
-        value = table.get(key)
+    def text(table: Mapping[str, Any], key: str, name: str, flag: str | None = None) -> str | None:
+        value: Any = flag if flag is not None else table.get(key)
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where}: {name} must be a non-empty string")
         return value.strip()
 
-    title = flags.title or text(feed, "title", "feed.title")
-    description = flags.description or text(feed, "description", "feed.description")
-    site_url = flags.site_url or text(feed, "site_url", "feed.site_url")
-    base_url = flags.base_url or text(feed, "base_url", "feed.base_url")
-    language = flags.language or text(feed, "language", "feed.language")
-    author_name = flags.author_name or text(author, "name", "feed.author.name")
+    title = text(feed, "title", "feed.title", flags.title)
+    description = text(feed, "description", "feed.description", flags.description)
+    site_url = text(feed, "site_url", "feed.site_url", flags.site_url)
+    base_url = text(feed, "base_url", "feed.base_url", flags.base_url)
+    language = text(feed, "language", "feed.language", flags.language)
+    author_name = text(author, "name", "feed.author.name", flags.author_name)
 
     required = {
         "title": (title, "--title"),
@@ -140,7 +140,7 @@ def _build(
 
     feed_urls: dict[str, str] = {}
     for name, file_name in FEED_FILE_NAMES.items():
-        url = flags.feed_urls.get(name) or text(urls, name, f"feed.urls.{name}")
+        url = text(urls, name, f"feed.urls.{name}", flags.feed_urls.get(name))
         if url is None and base_url is not None:
             url = base_url.rstrip("/") + "/" + file_name
         if url is not None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from exporter.config import FeedConfig
+from exporter.load.settings import LoadSettings
 from exporter.model import Article
 from exporter.problems import Problem
 from exporter.render import FeedFormat, get_format
@@ -40,6 +41,7 @@ class ExportRequest:
     selection: Selection = field(default_factory=Selection)
     strict: bool = False
     stdout: BinaryIO | None = None  # write the single format here instead of a file
+    settings: LoadSettings | None = None  # bounds for reading records
     now: datetime | None = None  # pins the clock of date plausibility checks (tests)
 
 
@@ -54,6 +56,7 @@ class FeedOutput:
 @dataclass(slots=True)
 class ExportResult:
     status: ExportStatus
+    files: list[str] = field(default_factory=list)  # every input file read
     exported: int = 0
     records: int = 0
     invalid: int = 0
@@ -78,9 +81,10 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
     """Collect records from `paths`, then export the valid ones."""
     from exporter.collect import collect  # the record loader (issue 2)
 
-    collection = collect(paths)
+    collection = collect(paths, request.settings)
     result = ExportResult(
         status=ExportStatus.OK,
+        files=list(collection.files),
         records=collection.records,
         invalid=collection.invalid,
         unreadable=collection.unreadable,

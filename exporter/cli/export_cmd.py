@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TextIO
 
 import click
 
+from exporter.cli.options import (
+    load_bounds,
+    output_format,
+    record_paths,
+    settings_from,
+    verbosity,
+)
 from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
 from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
-from exporter.problems import Problem
+from exporter.report import Report, write_report
 from exporter.select import Selection, parse_since
 
 FORMAT_NAMES = (*FEED_FILE_NAMES, "all")
@@ -39,8 +45,14 @@ def _feed_urls(values: tuple[str, ...], formats: tuple[str, ...]) -> dict[str, s
     return urls
 
 
+def _fail(message: str) -> None:
+    """A one-line error and exit 2, for problems the user fixes in feed.toml or flags."""
+    click.echo(f"feed-exporter export: error: {message}", err=True)
+    sys.exit(int(ExportStatus.USAGE))
+
+
 @click.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
     help="Feed format to write (repeatable; default: all).",
@@ -63,13 +75,14 @@ def _feed_urls(values: tuple[str, ...], formats: tuple[str, ...]) -> dict[str, s
     help="Public URL of one feed file (its self link); repeatable.",
 )  # fmt: skip
 @click.option("--language", help="Feed language tag, e.g. en or en-us.")
-@click.option("--author", "author_name", help="Feed author name (used for records without one).")
+@click.option("--author", "author_name", help="Feed author name (for records without one).")
 @click.option("--limit", type=click.IntRange(min=0), help="Export at most N newest articles.")
 @click.option("--published-only", is_flag=True, help="Leave out records with published: false.")
 @click.option("--since", help="Only articles published at or after DATE (YYYY-MM-DD or RFC 3339).")
 @click.option("--strict", is_flag=True, help="Any rejected record is fatal: exit 1, write nothing.")
-@click.option("-q", "--quiet", is_flag=True, help="Only print errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print warnings and each file written.")
+@output_format
+@load_bounds
+@verbosity
 def export(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -87,14 +100,28 @@ def export(
     published_only: bool,
     since: str | None,
     strict: bool,
+    output_format: str,
+    max_file_size: int,
+    max_depth: int,
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Export valid records (default: seeds/) as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+    """Export valid records as RSS 2.0, Atom 1.0 and JSON Feed 1.1 (default input: seeds/).
 
-    Every feed is verified before it is written. Exit codes: 0 ok, 1 rejected
-    records with --strict, 2 usage or configuration error, 3 our own output
-    failed verification (nothing written).
+    Feed metadata comes from ./feed.toml (or --config), overridable by flags.
+    Every feed is checked before anything is written; files are replaced
+    atomically. Problems and the summary go to standard error.
+
+    \b
+    Exit codes: 0 ok; 1 a record was rejected under --strict (nothing written);
+    2 usage or configuration error; 3 our own output failed verification (a bug;
+    nothing written).
+
+    \b
+    Examples:
+      feed-exporter export
+      feed-exporter export records/ --format atom --limit 50 --published-only
+      feed-exporter export --format json --output - > feed.json
     """
     chosen = _formats(formats)
     if output is not None and output != "-":
@@ -117,46 +144,50 @@ def export(
     try:
         feed = load_config(config_path, overrides, chosen)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+        _fail(str(error))
+        return
 
-    stdout = sys.stdout.buffer if output == "-" else None
     request = ExportRequest(
         formats=chosen,
         out_dir=out_dir,
         selection=Selection(limit=limit, published_only=published_only, since=since_moment),
         strict=strict,
-        stdout=stdout,
+        stdout=sys.stdout.buffer if output == "-" else None,
+        settings=settings_from(max_file_size, max_depth),
     )
-    result = run_export(list(paths) or ["seeds/"], request, feed)
-    _report(result, sys.stderr, quiet=quiet, verbose=verbose)
-    if result.status is ExportStatus.USAGE:
-        raise click.ClickException(result.reason or "export failed")
-    raise SystemExit(int(result.status))
-
-
-def _report(result: ExportResult, stream: TextIO, *, quiet: bool, verbose: bool) -> None:
-    """Record problems, feed findings and a one-line summary, all on stderr."""
-    for problem in result.record_problems:
-        if problem.is_error or verbose:
-            stream.write(_line(problem))
-    for problem in result.feed_problems:
-        if problem.is_error or verbose:
-            stream.write(_line(problem))
-    if result.status is ExportStatus.USAGE:
-        return  # click prints the reason
-    if result.reason:
-        stream.write(f"export: error: {result.reason}\n")
+    result = run_export(record_paths(paths), request, feed)
     if verbose:
         for path in result.written:
-            stream.write(f"export: wrote {path}\n")
+            click.echo(f"wrote {path}", err=True)
+    write_report(_report(result, quiet), output_format, sys.stderr)
+    sys.exit(int(result.status))
+
+
+def _report(result: ExportResult, quiet: bool) -> Report:
+    """Record problems, findings on our own feeds, and the summary, for stderr."""
+    problems = result.record_problems + result.feed_problems
     if quiet:
-        return
-    stream.write(
-        f"export: {result.exported} article(s) exported to {len(result.outputs)} feed(s); "
-        f"{result.skipped} record(s) skipped (invalid or unreadable); "
-        f"{result.left_out} left out by selection\n"
+        problems = [problem for problem in problems if problem.is_error]
+    summary = (
+        f"{result.exported} article(s) exported to {len(result.outputs)} feed(s), "
+        f"{result.skipped} record(s) skipped (invalid or unreadable), "
+        f"{result.left_out} left out by selection"
     )
-
-
-def _line(problem: Problem) -> str:
-    return f"{problem.location()}: {problem.severity.value}: {problem.message} [{problem.rule}]\n"
+    if result.status is not ExportStatus.OK:
+        summary = f"nothing written: {result.reason}"
+    elif quiet:
+        summary = ""
+    return Report(
+        command="export",
+        problems=problems,
+        checked=result.files,
+        summary=summary,
+        counts={
+            "records": result.records,
+            "exported": result.exported,
+            "skipped": result.skipped,
+            "invalid": result.invalid,
+            "unreadable": result.unreadable,
+            "left_out": result.left_out,
+        },
+    )
