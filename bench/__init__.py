@@ -1,0 +1,1 @@
+"""Benchmark tools: a deterministic corpus generator, a baseline pipeline, a runner."""
