@@ -9,6 +9,7 @@ found an error: the precise finding wins and the schema is a safety net.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from exporter.problems import Problem
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "rss.rng"
 KNOWN_VERSIONS = ("0.91", "0.92", "2.0")
+_GENERIC_SCHEMA_MESSAGE = re.compile(r"failed to validate content|in interleave")
 
 
 def check_rss(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
@@ -129,9 +131,13 @@ def schema_problems(tree: etree._ElementTree, source: str) -> list[Problem]:
     schema = _schema()
     if schema.validate(tree):
         return []
+    entries = list(schema.error_log)
+    # libxml2 repeats a failure up the tree ("Element channel failed to validate
+    # content"); keep the innermost messages when there are any.
+    specific = [e for e in entries if not _GENERIC_SCHEMA_MESSAGE.search(e.message)]
     problems: list[Problem] = []
     seen_lines: set[int] = set()
-    for entry in schema.error_log:
+    for entry in specific or entries:
         line = entry.line or None
         if line is None or line in seen_lines:
             continue
