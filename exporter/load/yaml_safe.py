@@ -102,6 +102,23 @@ def _scalar(event: events.ScalarEvent, line: int) -> tuple[Any, ScalarOrigin | N
     return value, origin
 
 
+_COLLECTION_TAGS = (None, "!", f"{_TAG}map", f"{_TAG}seq")
+
+
+def _check_collection_tag(
+    event: events.MappingStartEvent | events.SequenceStartEvent, line: int
+) -> None:
+    """`!!set`, `!!omap`, `!!python/...` or a custom tag on a mapping or list
+    would otherwise be read as a plain mapping or list without a word."""
+    if event.tag not in _COLLECTION_TAGS:
+        raise YamlRefused(
+            "yaml-type",
+            f"the YAML tag {event.tag} has no JSON equivalent",
+            line,
+            hint="remove the tag and write a plain mapping or list",
+        )
+
+
 def compose(text: str, *, line_offset: int = 0, max_depth: int = 32) -> YamlDocument:
     """Load one YAML document as JSON-typed values; raise YamlRefused when it
     is not one we accept. `line_offset` maps document lines to file lines."""
@@ -140,6 +157,7 @@ def compose(text: str, *, line_offset: int = 0, max_depth: int = 32) -> YamlDocu
             if isinstance(event, (events.MappingStartEvent, events.SequenceStartEvent)):
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     raise YamlRefused("yaml-key", "a mapping key must be a plain string", line)
+                _check_collection_tag(event, line)
                 if len(stack) >= max_depth:
                     raise YamlRefused(
                         "yaml-too-deep", f"nesting deeper than {max_depth} levels", line
