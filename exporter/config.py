@@ -111,6 +111,9 @@ def _build(
     feed = _table(raw, "feed", where)
     author = _table(feed, "author", where, prefix="feed.")
     urls = _table(feed, "urls", where, prefix="feed.")
+    _known_keys(feed, _FEED_KEYS, "feed", where)
+    _known_keys(author, {"name", "uri", "email"}, "feed.author", where)
+    _known_keys(urls, set(FEED_FILE_NAMES), "feed.urls", where)
 
     def text(table: Mapping[str, Any], key: str, name: str, flag: str | None = None) -> str | None:
         value: Any = flag if flag is not None else table.get(key)
@@ -174,6 +177,20 @@ def _build(
         icon=_absolute_url(icon, "feed.icon", where) if icon else None,
         logo=_absolute_url(logo, "feed.logo", where) if logo else None,
     )
+
+
+_FEED_KEYS = {
+    "title", "description", "site_url", "base_url", "language", "icon", "logo", "author", "urls",
+}  # fmt: skip
+
+
+def _known_keys(table: Mapping[str, Any], known: set[str], name: str, where: str) -> None:
+    """A typo (`titel`) would otherwise be ignored and the value silently missing."""
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {name}.{unknown[0]} (known: {', '.join(sorted(known))})"
+        )
 
 
 def _table(raw: Mapping[str, Any], key: str, where: str, prefix: str = "") -> Mapping[str, Any]:
