@@ -1,0 +1,323 @@
+"""Atom 1.0 rules (RFC 4287): the document's structure, required and
+single-valued elements, people, ids and dates.
+
+Links, text constructs and content live in `atom_links` / `atom_text`; the
+RELAX NG net (`atom_schema`) runs last and only reports what these precise
+rules did not already explain.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter.check.atom_common import (
+    ATOM,
+    ATOM_03,
+    WARNING,
+    XML,
+    Findings,
+    atom_children,
+    child_elements,
+    describe,
+    is_atom,
+    qname,
+    text_of,
+)
+from exporter.check.atom_elements import (
+    check_category,
+    check_date,
+    check_id,
+    check_person,
+    check_reference,
+)
+from exporter.check.atom_extensions import check_extensions
+from exporter.check.atom_links import (
+    check_alternates,
+    check_link,
+    check_self,
+    relation,
+)
+from exporter.check.atom_schema import schema_problems
+from exporter.check.atom_text import check_content, check_text_construct
+from exporter.check.atom_values import (
+    iri_problem,
+    language_problem,
+)
+from exporter.check.context import CheckContext
+from exporter.problems import Problem
+
+METADATA = (
+    *("author", "category", "contributor", "generator", "icon", "id", "link", "logo"),
+    *("rights", "subtitle", "title", "updated"),
+)
+CHILDREN: dict[str, frozenset[str]] = {
+    "feed": frozenset((*METADATA, "entry")),
+    "source": frozenset(METADATA),
+    "entry": frozenset(
+        (
+            *("author", "category", "content", "contributor", "id", "link", "published"),
+            *("rights", "source", "summary", "title", "updated"),
+        )
+    ),
+    "author": frozenset(("name", "uri", "email")),
+    "contributor": frozenset(("name", "uri", "email")),
+}
+SINGLE_VALUED: dict[str, frozenset[str]] = {
+    "feed": frozenset(("generator", "icon", "id", "logo", "rights", "subtitle", "title")),
+    "entry": frozenset(
+        ("content", "id", "published", "rights", "source", "summary", "title", "updated")
+    ),
+    "author": frozenset(("name", "uri", "email")),
+}
+SINGLE_VALUED["feed"] |= {"updated"}
+SINGLE_VALUED["source"] = SINGLE_VALUED["feed"]
+SINGLE_VALUED["contributor"] = SINGLE_VALUED["author"]
+ATTRIBUTES: dict[str, frozenset[str]] = {
+    "link": frozenset(("href", "rel", "type", "hreflang", "title", "length")),
+    "category": frozenset(("term", "scheme", "label")),
+    "content": frozenset(("type", "src")),
+    "generator": frozenset(("uri", "version")),
+    **{name: frozenset(("type",)) for name in ("title", "subtitle", "summary", "rights")},
+}
+TEXT_CONSTRUCTS = frozenset(("title", "subtitle", "summary", "rights"))
+# Elements whose content is plain character data (no child elements allowed).
+SIMPLE = frozenset(("id", "updated", "published", "name", "uri", "email", "icon", "logo"))
+SIMPLE |= {"generator"}
+REQUIRED = ("id", "title", "updated")
+
+
+def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
+    """Every Atom 1.0 problem in a parsed document (a feed or an entry document)."""
+    findings = Findings(context)
+    root = tree.getroot()
+    namespace, local = qname(root)
+    if namespace != ATOM:
+        _wrong_namespace(root, namespace, findings)
+        return findings.problems
+    if root.prefix is not None:
+        findings.add(
+            "atom-namespace-prefix",
+            root,
+            f'The Atom namespace is bound to the prefix "{root.prefix}:"; some readers only '
+            f'understand the default namespace: write <{local} xmlns="{ATOM}">.',
+            WARNING,
+        )
+    _check_tree(root, findings)
+    check_extensions(root, findings)
+    if local == "feed":
+        _check_feed(root, findings)
+    else:
+        _check_entry(root, None, findings)
+    findings.problems.extend(schema_problems(tree, findings))
+    return findings.problems
+
+
+def _wrong_namespace(root: etree._Element, namespace: str | None, findings: Findings) -> None:
+    if namespace is None:
+        rule, what = "atom-missing-namespace", "has no namespace"
+    elif namespace == ATOM_03:
+        rule, what = "atom-obsolete-namespace", "uses the obsolete Atom 0.3 namespace"
+    else:
+        rule, what = "atom-wrong-namespace", f"is in the namespace {namespace!r}"
+    findings.add(
+        rule,
+        root,
+        f'The root <{qname(root)[1]}> {what}: Atom 1.0 needs xmlns="{ATOM}".',
+    )
+
+
+def _check_tree(root: etree._Element, findings: Findings) -> None:
+    """Checks that apply to every element: Atom vocabulary, attributes, stray
+    text, and the xml:lang / xml:base values."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        _check_xml_attributes(element, findings)
+        if not is_atom(element):
+            continue
+        name = qname(element)[1]
+        if name in CHILDREN:
+            _check_container(element, name, findings)
+        elif name in SIMPLE and child_elements(element):
+            findings.add(
+                "atom-undefined-element",
+                child_elements(element)[0],
+                f"{describe(element)} holds plain text only: remove the child element "
+                "(or escape it).",
+            )
+        _check_attributes(element, name, findings)
+
+
+def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
+    lang = element.get(f"{{{XML}}}lang")
+    if lang:
+        reason = language_problem(lang)
+        if reason is not None:
+            findings.add("atom-invalid-language", element, f'xml:lang="{lang}" {reason}.')
+    base = element.get(f"{{{XML}}}base")
+    if base is not None:
+        reason = iri_problem(base, absolute=False)
+        if reason is not None:
+            findings.add("atom-invalid-iri", element, f'xml:base="{base}" {reason}.')
+
+
+def _check_container(element: etree._Element, name: str, findings: Findings) -> None:
+    allowed = CHILDREN[name]
+    single = SINGLE_VALUED[name]
+    seen: set[str] = set()
+    for child in child_elements(element):
+        child_namespace, child_name = qname(child)
+        if child_namespace != ATOM:
+            continue
+        if child_name not in allowed:
+            findings.add(
+                "atom-undefined-element",
+                child,
+                f"<{child_name}> is not an Atom element allowed in <{name}>: remove it, or "
+                "put your extension in its own namespace.",
+            )
+        elif child_name in single and child_name in seen:
+            findings.add(
+                "atom-duplicate-element",
+                child,
+                f"<{name}> has more than one <{child_name}>: keep exactly one.",
+            )
+        seen.add(child_name)
+    if text_of(element).strip():
+        findings.add(
+            "atom-unexpected-text",
+            element,
+            f"<{name}> contains text outside its child elements: remove the stray text.",
+        )
+
+
+def _check_attributes(element: etree._Element, name: str, findings: Findings) -> None:
+    allowed = ATTRIBUTES.get(name, frozenset())
+    for attribute in element.attrib:
+        key = str(attribute)
+        namespace = etree.QName(key).namespace
+        if (namespace is None and key not in allowed) or namespace == ATOM:
+            findings.add(
+                "atom-unexpected-attribute",
+                element,
+                f"<{name}> does not take the attribute {etree.QName(key).localname!r}: "
+                "remove it (extensions need their own namespace).",
+            )
+
+
+def _check_feed(feed: etree._Element, findings: Findings) -> None:
+    _check_required(feed, findings)
+    _check_metadata(feed, findings)
+    check_self(feed, findings)
+    entries = atom_children(feed, "entry")
+    first_entry = feed.index(entries[0]) if entries else len(feed)
+    for child in atom_children(feed):
+        if qname(child)[1] != "entry" and feed.index(child) > first_entry:
+            findings.add(
+                "atom-misplaced-metadata",
+                child,
+                f"<{qname(child)[1]}> belongs to the feed but comes after the first <entry>: "
+                "move it before the entries.",
+            )
+    for entry in entries:
+        _check_entry(entry, feed, findings)
+    _check_unique_ids(entries, findings)
+
+
+def _check_required(element: etree._Element, findings: Findings) -> None:
+    name = qname(element)[1]
+    present = {qname(child)[1] for child in atom_children(element)}
+    for required in REQUIRED:
+        if required not in present:
+            rule = f"atom-missing-{required}"
+            severity = WARNING if name == "source" else None
+            message = f"<{name}> has no <{required}>: add one ({_REQUIRED_HINT[required]})."
+            if severity is None:
+                findings.add(rule, element, message)
+            else:
+                findings.add("atom-incomplete-source", element, message, severity)
+
+
+_REQUIRED_HINT = {
+    "id": "a permanent, absolute IRI such as urn:uuid:... or tag:example.com,2024:post-1",
+    "title": "a human-readable title",
+    "updated": "the last significant change, e.g. 2024-01-31T12:00:00Z",
+}
+
+
+def _check_metadata(element: etree._Element, findings: Findings) -> None:
+    """Children shared by feed, entry and source."""
+    for child in atom_children(element):
+        name = qname(child)[1]
+        if name == "link":
+            check_link(child, findings)
+        elif name in TEXT_CONSTRUCTS:
+            check_text_construct(child, findings)
+        elif name in ("updated", "published"):
+            check_date(child, findings)
+        elif name == "id":
+            check_id(child, findings)
+        elif name in ("author", "contributor"):
+            check_person(child, findings)
+        elif name == "category":
+            check_category(child, findings)
+        elif name in ("icon", "logo"):
+            check_reference(child, text_of(child), findings)
+        elif name == "generator" and child.get("uri") is not None:
+            check_reference(child, child.get("uri") or "", findings, in_text=False)
+    check_alternates(element, findings)
+
+
+def _check_entry(entry: etree._Element, feed: etree._Element | None, findings: Findings) -> None:
+    _check_required(entry, findings)
+    _check_metadata(entry, findings)
+    names = {qname(child)[1] for child in atom_children(entry)}
+    feed_has_author = feed is not None and bool(atom_children(feed, "author"))
+    if "author" not in names and not _source_has_author(entry) and not feed_has_author:
+        findings.add(
+            "atom-missing-author",
+            entry,
+            "This entry has no <author> and the feed has none either: add "
+            "<author><name>...</name></author> to the feed or to every entry.",
+        )
+    content = atom_children(entry, "content")
+    if content:
+        check_content(content[0], entry, findings)
+    elif not any(relation(link) == "alternate" for link in atom_children(entry, "link")):
+        findings.add(
+            "atom-missing-content-or-alternate",
+            entry,
+            'This entry has neither <content> nor a <link rel="alternate">: add the text '
+            "or a link to the article.",
+        )
+    if not content and "summary" not in names:
+        findings.add(
+            "atom-missing-textual-content",
+            entry,
+            "This entry has neither <content> nor <summary>, so readers show only the title: "
+            "add a summary.",
+            WARNING,
+        )
+    for source in atom_children(entry, "source"):
+        _check_required(source, findings)
+        _check_metadata(source, findings)
+
+
+def _source_has_author(entry: etree._Element) -> bool:
+    return any(atom_children(source, "author") for source in atom_children(entry, "source"))
+
+
+def _check_unique_ids(entries: list[etree._Element], findings: Findings) -> None:
+    seen: set[str] = set()
+    for entry in entries:
+        for element in atom_children(entry, "id")[:1]:
+            value = text_of(element).strip()
+            if value in seen:
+                findings.add(
+                    "atom-duplicate-entry-id",
+                    element,
+                    f"Two entries share the id {value!r}; readers treat them as one entry: "
+                    "give each entry its own id.",
+                    WARNING,
+                )
+            seen.add(value)

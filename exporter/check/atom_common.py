@@ -1,0 +1,102 @@
+"""What every Atom rule module shares: namespaces, element helpers and the
+`Findings` accumulator that turns rule hits into located `Problem` values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from exporter.check.context import CheckContext
+from exporter.check.xmldoc import line_of
+from exporter.problems import Problem, Severity
+
+ATOM = "http://www.w3.org/2005/Atom"
+ATOM_03 = "http://purl.org/atom/ns#"
+XHTML = "http://www.w3.org/1999/xhtml"
+XML = "http://www.w3.org/XML/1998/namespace"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+def qname(element: etree._Element) -> tuple[str | None, str]:
+    """(namespace, local name) of an element; comments and PIs give ("", "")."""
+    if not isinstance(element.tag, str):
+        return "", ""
+    name = etree.QName(element)
+    return name.namespace, name.localname
+
+
+def is_atom(element: etree._Element, *names: str) -> bool:
+    namespace, local = qname(element)
+    return namespace == ATOM and (not names or local in names)
+
+
+def atom_children(element: etree._Element, name: str | None = None) -> list[etree._Element]:
+    """Child elements in the Atom namespace, optionally with one local name."""
+    return [
+        child for child in element if is_atom(child) and (name is None or qname(child)[1] == name)
+    ]
+
+
+def child_elements(element: etree._Element) -> list[etree._Element]:
+    return [child for child in element if isinstance(child.tag, str)]
+
+
+def text_of(element: etree._Element) -> str:
+    """All character data directly inside an element (not in child elements)."""
+    parts = [element.text or ""]
+    parts += [child.tail or "" for child in element]
+    return "".join(parts)
+
+
+def describe(element: etree._Element) -> str:
+    """`<entry>/<title>` style name for messages."""
+    _, local = qname(element)
+    parent = element.getparent()
+    if parent is None:
+        return f"<{local}>"
+    return f"<{qname(parent)[1]}>/<{local}>"
+
+
+@dataclass(slots=True)
+class Findings:
+    """Collects problems for one document, located at the element they concern."""
+
+    context: CheckContext
+    problems: list[Problem] = field(default_factory=list)
+    # Lines of elements that carry an error, and of their ancestors: a schema
+    # error reported on one of them is already explained (see atom_schema).
+    explained_lines: set[int] = field(default_factory=set)
+
+    def add(
+        self,
+        rule: str,
+        element: etree._Element | None,
+        message: str,
+        severity: Severity = ERROR,
+        hint: str | None = None,
+    ) -> None:
+        if severity is ERROR:
+            node = element
+            while node is not None:
+                line = line_of(node)
+                if line is not None:
+                    self.explained_lines.add(line)
+                node = node.getparent()
+        self.problems.append(
+            Problem(
+                path=self.context.source,
+                rule=rule,
+                message=message,
+                line=line_of(element) if element is not None else None,
+                severity=severity,
+                hint=hint,
+            )
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)

@@ -1,0 +1,131 @@
+"""Rules for Atom elements that carry a single value: people, ids, dates,
+categories and IRI references (icon, logo, uri)."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from exporter.check.atom_common import WARNING, Findings, atom_children, describe, qname, text_of
+from exporter.check.atom_links import has_absolute_base
+from exporter.check.atom_values import (
+    email_problem,
+    has_surrounding_whitespace,
+    id_problem,
+    iri_problem,
+)
+from exporter.check.dates import check_rfc3339, implausibility
+from exporter.check.urls import is_absolute
+
+
+def check_person(person: etree._Element, findings: Findings) -> None:
+    kind = qname(person)[1]
+    names = atom_children(person, "name")
+    if not names:
+        findings.add(
+            "atom-missing-person-name",
+            person,
+            f"<{kind}> has no <name>: add the person's name.",
+        )
+    elif not text_of(names[0]).strip():
+        findings.add(
+            "atom-empty-element", names[0], f"<{kind}>/<name> is empty: fill it in.", WARNING
+        )
+    for email in atom_children(person, "email"):
+        value = text_of(email).strip()
+        reason = email_problem(value)
+        if reason is not None:
+            findings.add(
+                "atom-invalid-email",
+                email,
+                f"<{kind}>/<email> {value!r} {reason}; put names in <name> and web pages in <uri>.",
+            )
+    for uri in atom_children(person, "uri"):
+        check_reference(uri, text_of(uri), findings)
+
+
+def check_reference(
+    element: etree._Element, value: str, findings: Findings, *, in_text: bool = True
+) -> None:
+    """An IRI reference: element content (icon, logo, person uri) may only be
+    reported for surrounding whitespace; attribute values are taken verbatim."""
+    stripped = value.strip()
+    if in_text and stripped and stripped != value:
+        findings.add(
+            "atom-unexpected-whitespace",
+            element,
+            f"{describe(element)} has whitespace around {stripped!r}: remove it.",
+        )
+        value = stripped
+    reason = iri_problem(value, absolute=False)
+    if reason is not None:
+        findings.add("atom-invalid-iri", element, f"{describe(element)} {value!r} {reason}.")
+    elif stripped and not is_absolute(stripped) and not has_absolute_base(element):
+        findings.add(
+            "atom-relative-url",
+            element,
+            f"{describe(element)} {value!r} is relative and no xml:base applies: write an "
+            "absolute URL.",
+            WARNING,
+        )
+
+
+def check_category(category: etree._Element, findings: Findings) -> None:
+    if category.get("term") is None:
+        findings.add(
+            "atom-missing-term",
+            category,
+            '<category> has no term attribute: add term="...".',
+        )
+    scheme = category.get("scheme")
+    if scheme is not None:
+        reason = iri_problem(scheme, absolute=True)
+        if reason is not None:
+            findings.add("atom-invalid-iri", category, f"<category> scheme {scheme!r} {reason}.")
+
+
+def check_date(element: etree._Element, findings: Findings) -> None:
+    value = text_of(element)
+    if has_surrounding_whitespace(value) and value.strip():
+        findings.add(
+            "atom-unexpected-whitespace",
+            element,
+            f"{describe(element)} has whitespace around {value.strip()!r}: remove it.",
+        )
+    result = check_rfc3339(value.strip())
+    if not result.ok or result.value is None:
+        findings.add(
+            "atom-invalid-date",
+            element,
+            f"{describe(element)} {value.strip()!r} is not an RFC 3339 date-time "
+            f"({result.reason}): write e.g. 2024-01-31T12:00:00Z.",
+        )
+        return
+    why = implausibility(result.value, findings.context.now)
+    if why is not None:
+        findings.add(
+            "atom-implausible-date",
+            element,
+            f"{describe(element)}: {why}; check the clock or the source data.",
+            WARNING,
+        )
+
+
+def check_id(element: etree._Element, findings: Findings) -> None:
+    value = text_of(element)
+    stripped = value.strip()
+    if has_surrounding_whitespace(value) and stripped:
+        findings.add(
+            "atom-unexpected-whitespace",
+            element,
+            f"{describe(element)} has whitespace around {stripped!r}: ids are compared "
+            "character by character, remove it.",
+        )
+    problem = id_problem(stripped)
+    if problem is not None:
+        rule, reason = problem
+        findings.add(
+            rule,
+            element,
+            f"{describe(element)} {stripped!r} {reason}: use a permanent absolute IRI such "
+            "as urn:uuid:... or tag:example.com,2024:post-1.",
+        )

@@ -1,0 +1,189 @@
+"""Atom text constructs (`title`, `subtitle`, `summary`, `rights`) and
+`content` (RFC 4287 §3.1 and §4.1.3): declared type, escaping, the XHTML
+wrapper div, base64 for binary content, and HTML a reader should not run."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from exporter.check.atom_common import (
+    WARNING,
+    XHTML,
+    Findings,
+    child_elements,
+    describe,
+    qname,
+    text_of,
+)
+from exporter.check.atom_extensions import check_foreign_in_xhtml
+from exporter.check.atom_values import (
+    base64_problem,
+    iri_problem,
+    is_composite_media_type,
+    is_text_media_type,
+    is_xml_media_type,
+    media_type_problem,
+)
+from exporter.check.html import html_risks, xhtml_risks
+
+TEXT_TYPES = ("text", "html", "xhtml")
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|blockquote|br|code|div|em|h[1-6]|hr|i|img|li|ol|p|pre|q|s|small|span|"
+    r"strong|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+
+
+def check_text_construct(element: etree._Element, findings: Findings) -> None:
+    """RFC 4287 §3.1: `type` is text, html or xhtml, and the content matches it."""
+    kind = element.get("type", "text")
+    if kind not in TEXT_TYPES:
+        findings.add(
+            "atom-invalid-text-type",
+            element,
+            f'{describe(element)} has type="{kind}": text constructs take type="text", '
+            '"html" or "xhtml" (media types are only allowed on <content>).',
+        )
+        return
+    _check_typed_text(element, kind, findings)
+
+
+def _check_typed_text(element: etree._Element, kind: str, findings: Findings) -> None:
+    if kind == "xhtml":
+        _check_xhtml(element, findings)
+        return
+    if child_elements(element):
+        escape = (
+            'escape the markup (&lt;p&gt;) or use type="xhtml" with a wrapper <div>'
+            if kind == "html"
+            else 'declare type="html" and escape the markup, or use type="xhtml"'
+        )
+        findings.add(
+            "atom-unescaped-markup",
+            element,
+            f'{describe(element)} (type="{kind}") contains child elements: {escape}.',
+        )
+        return
+    text = text_of(element)
+    if kind == "html":
+        for risk in html_risks(text):
+            findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
+    elif _HTML_TAG.search(text):
+        findings.add(
+            "atom-html-in-text",
+            element,
+            f'{describe(element)} looks like HTML but is type="text", so readers show the '
+            'tags literally: declare type="html".',
+            WARNING,
+        )
+
+
+def _check_xhtml(element: etree._Element, findings: Findings) -> None:
+    children = child_elements(element)
+    stray_text = text_of(element).strip()
+    if len(children) != 1 or qname(children[0]) != (XHTML, "div") or stray_text:
+        findings.add(
+            "atom-missing-xhtml-div",
+            element,
+            f'{describe(element)} is type="xhtml" but its content is not exactly one '
+            f'<div xmlns="{XHTML}"> element: wrap the markup in that div.',
+        )
+        return
+    check_foreign_in_xhtml(children[0], findings)
+    for risk in xhtml_risks(children[0]):
+        findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
+
+
+def check_content(content: etree._Element, entry: etree._Element, findings: Findings) -> None:
+    """RFC 4287 §4.1.3: `content` with inline text, inline XML, base64, or `src`."""
+    kind = content.get("type")
+    source = content.get("src")
+    has_summary = any(qname(child)[1] == "summary" for child in entry)
+    if kind is not None and kind not in TEXT_TYPES:
+        reason = media_type_problem(kind)
+        if reason is None and is_composite_media_type(kind):
+            reason = "is a composite type, which Atom content may not have"
+        if reason is not None:
+            findings.add(
+                "atom-invalid-media-type",
+                content,
+                f'<content type="{kind}"> {reason}: use text, html, xhtml or a media type '
+                "such as image/png.",
+            )
+            return
+    if source is not None:
+        _check_out_of_line(content, kind, has_summary, findings)
+        return
+    if kind is None or kind in TEXT_TYPES:
+        _check_typed_text(content, kind or "text", findings)
+    elif is_xml_media_type(kind):
+        if text_of(content).strip():
+            findings.add(
+                "atom-unexpected-text",
+                content,
+                f'<content type="{kind}"> mixes text with XML: put a single XML element '
+                "inside, or base64-encode the data under a non-XML type.",
+            )
+    elif is_text_media_type(kind):
+        if child_elements(content):
+            findings.add(
+                "atom-unescaped-markup",
+                content,
+                f'<content type="{kind}"> contains child elements: escape the text.',
+            )
+    else:
+        _check_binary(content, kind, has_summary, findings)
+
+
+def _check_out_of_line(
+    content: etree._Element, kind: str | None, has_summary: bool, findings: Findings
+) -> None:
+    source = content.get("src") or ""
+    reason = iri_problem(source, absolute=False)
+    if reason is not None:
+        findings.add("atom-invalid-iri", content, f"<content> src {source!r} {reason}.")
+    if child_elements(content) or text_of(content).strip():
+        findings.add(
+            "atom-unexpected-text",
+            content,
+            "<content> has a src attribute and must then be empty: move the text into "
+            "<summary> or drop src.",
+        )
+    if kind in TEXT_TYPES:
+        findings.add(
+            "atom-invalid-media-type",
+            content,
+            f'<content src> must declare a media type, not type="{kind}": use e.g. '
+            'type="text/html".',
+        )
+    if not has_summary:
+        findings.add(
+            "atom-missing-summary",
+            content,
+            "<content src> points elsewhere, so the entry needs a <summary> readers can show: "
+            "add one.",
+        )
+
+
+def _check_binary(
+    content: etree._Element, kind: str, has_summary: bool, findings: Findings
+) -> None:
+    reason = None if child_elements(content) else base64_problem(text_of(content))
+    if child_elements(content):
+        reason = "contains elements instead of base64 text"
+    if reason is not None:
+        findings.add(
+            "atom-not-base64",
+            content,
+            f'<content type="{kind}"> {reason}: base64-encode binary content, or use an XML '
+            "or text media type.",
+        )
+    if not has_summary:
+        findings.add(
+            "atom-missing-summary",
+            content,
+            f'<content type="{kind}"> is binary, so the entry needs a <summary> readers can '
+            "show: add one.",
+        )

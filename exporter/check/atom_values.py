@@ -1,0 +1,145 @@
+"""Syntax of the values Atom elements and attributes carry: ids (IRI, `tag:`,
+`urn:`, `urn:uuid:`), language tags, media types, e-mail addresses, base64.
+
+Each function returns None when the value is fine, else a short reason that
+the rule puts into its message. Pure functions, no network.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import date
+
+from exporter.check.urls import invalid_iri_character, is_absolute, scheme
+
+# RFC 4151 §2.1: tagURI = "tag:" taggingEntity ":" specific [ "#" fragment ].
+_TAG = re.compile(
+    r"tag:(?P<authority>(?:[A-Za-z0-9\-._~!$&'()*+;=%]+@)?[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)"
+    r",(?P<date>\d{4}(?:-\d{2}(?:-\d{2})?)?)"
+    r":(?P<specific>[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*)"
+    r"(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*)?\Z",
+    re.IGNORECASE,
+)
+# RFC 8141 (and RFC 2141 before it): urn:NID:NSS.
+_URN = re.compile(
+    r"urn:(?P<nid>[A-Za-z0-9][A-Za-z0-9\-]{0,31}):(?P<nss>[A-Za-z0-9()+,\-.:=@;$_!*'%/?#~&]+)\Z",
+    re.IGNORECASE,
+)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
+# BCP 47 / RFC 3066 language tag syntax (xml:lang, hreflang).
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
+# RFC 2045 §5.1: type "/" subtype *(";" parameter).
+_TOKEN = r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+"
+_MEDIA_TYPE = re.compile(
+    rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\"))*\Z",
+)
+# RFC 5322 addr-spec, dot-atom form (what feeds actually use).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]+"
+_EMAIL = re.compile(
+    rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\Z"
+)
+_WHITESPACE = " \t\r\n"
+
+
+def iri_problem(value: str, *, absolute: bool) -> str | None:
+    """Why a value is not a usable IRI (or absolute IRI), or None."""
+    bad = invalid_iri_character(value)
+    if bad is not None:
+        shown = repr(bad) if bad.isprintable() else f"U+{ord(bad):04X}"
+        return f"contains {shown}, which is not allowed in an IRI (percent-encode it)"
+    if absolute and not is_absolute(value):
+        return "is not an absolute IRI (it needs a scheme such as https: or urn:)"
+    return None
+
+
+def id_problem(value: str) -> tuple[str, str] | None:
+    """(rule, reason) for an invalid `atom:id`, or None. Whitespace is a rule of
+    its own and is checked by the caller."""
+    found = scheme(value)
+    if found == "tag":
+        reason = tag_problem(value)
+        return ("atom-invalid-tag-uri", reason) if reason else None
+    if found == "urn":
+        reason = urn_problem(value)
+        if reason is None:
+            return None
+        rule = "atom-invalid-uuid" if value[4:9].lower() == "uuid:" else "atom-invalid-urn"
+        return rule, reason
+    reason = iri_problem(value, absolute=True)
+    if reason is None:
+        return None
+    return ("atom-id-not-absolute" if not is_absolute(value) else "atom-invalid-iri"), reason
+
+
+def tag_problem(value: str) -> str | None:
+    """RFC 4151 `tag:` URI syntax, including a real calendar date."""
+    match = _TAG.match(value)
+    if match is None:
+        return "is not a tag URI of the form tag:example.com,2024-01-31:specific"
+    parts = [int(part) for part in match["date"].split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return f"has the date {match['date']}, which is not a calendar date"
+    return None
+
+
+def urn_problem(value: str) -> str | None:
+    """RFC 8141 URN syntax; `urn:uuid:` also needs an RFC 4122 UUID."""
+    match = _URN.match(value)
+    if match is None or match["nid"].lower() == "urn":
+        return "is not a URN of the form urn:namespace:specific-string"
+    if match["nid"].lower() == "uuid" and not _UUID.match(match["nss"]):
+        return "is not a UUID of the form urn:uuid:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+    if "%" in match["nss"] and re.search(r"%(?![0-9A-Fa-f]{2})", match["nss"]):
+        return "has a % that does not start a %XX escape"
+    return None
+
+
+def has_surrounding_whitespace(value: str) -> bool:
+    return value != value.strip(_WHITESPACE)
+
+
+def language_problem(value: str) -> str | None:
+    if _LANGUAGE.match(value):
+        return None
+    return "is not a language tag such as en or en-US"
+
+
+def media_type_problem(value: str) -> str | None:
+    if _MEDIA_TYPE.match(value.strip()):
+        return None
+    return "is not a media type such as text/html or image/png"
+
+
+def email_problem(value: str) -> str | None:
+    if _EMAIL.match(value):
+        return None
+    return "is not an e-mail address such as name@example.com"
+
+
+def is_xml_media_type(value: str) -> bool:
+    """RFC 3023 XML media types (Atom content then holds XML, not base64)."""
+    essence = value.split(";", 1)[0].strip().lower()
+    return essence.endswith(("+xml", "/xml")) or essence == "xml-external-parsed-entity"
+
+
+def is_text_media_type(value: str) -> bool:
+    return value.split(";", 1)[0].strip().lower().startswith("text/")
+
+
+def is_composite_media_type(value: str) -> bool:
+    """RFC 4287 §4.1.3.1: content must not be a multipart or message type."""
+    return value.split("/", 1)[0].strip().lower() in ("multipart", "message")
+
+
+def base64_problem(value: str) -> str | None:
+    compact = "".join(value.split())
+    try:
+        base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        return "is not valid base64 (binary content must be base64-encoded)"
+    return None
