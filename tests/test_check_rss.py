@@ -379,3 +379,12 @@ def test_non_rss_root_is_one_finding() -> None:
     tree = etree.ElementTree(etree.fromstring(b"<feed/>"))
     problems = check_rss(tree, CheckContext(source="f"))
     assert [(p.rule, p.line) for p in problems] == [("rss-root", 1)]
+
+
+def test_content_encoded_before_description_is_flagged_and_after_is_not() -> None:
+    content = "<content:encoded>&lt;p&gt;Hi&lt;/p&gt;</content:encoded>\n"
+    before = build(items=ITEM.replace("<description>", content + "<description>"))
+    after = build(items=ITEM.replace("<guid", content + "<guid"))
+    found = by_rule(run(before), "rss-content-without-description")
+    assert [p.line for p in found] == [line_containing(before, "<content:encoded>")]
+    assert by_rule(run(after), "rss-content-without-description") == []

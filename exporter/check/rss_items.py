@@ -96,12 +96,12 @@ def _check_item_child(
         check_w3cdtf_date(child, report, context)
     elif ns == CONTENT_NS and name == "encoded":
         check_html_risks(child, report)
-        if "description" not in names:
+        if not _description_before(child):
             report.warning(
                 "rss-content-without-description",
                 child,
-                "<item> has <content:encoded> but no <description>; add a short <description> "
-                "for readers that don't show full content.",
+                "<content:encoded> comes without a preceding <description>; put a short "
+                "<description> before it for readers that don't show full content.",
             )
     elif ns == ATOM_NS and name == "link":
         check_atom_link_href(child, report)
@@ -206,6 +206,15 @@ def check_atom_link_href(link: etree._Element, report: Report) -> None:
             link,
             f"{describe(link)} has no href; add the address it points to.",
         )
+
+
+def _description_before(element: etree._Element) -> bool:
+    return any(
+        isinstance(sibling.tag, str)
+        and not namespace(sibling)
+        and local_name(sibling) == "description"
+        for sibling in element.itersiblings(preceding=True)
+    )
 
 
 def _core_children(item: etree._Element, name: str) -> list[etree._Element]:
