@@ -8,6 +8,7 @@ the JSON pointer and line of the field, and a sentence that says what to do.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -75,7 +76,9 @@ def _field_name(path: tuple[str | int, ...]) -> str:
 
 
 def _type_hint(origin: ScalarOrigin | None, expected: str) -> str | None:
-    if origin is None or (origin.kind in ("timestamp", "date") and expected == "string"):
+    """Quoting only helps where a string is wanted: for `quality: 5.5` it would
+    turn one wrong type into another."""
+    if origin is None or expected != "string" or origin.kind in ("timestamp", "date"):
         return None
     return f'YAML read {origin.text!r} as {_KIND_WORDS[origin.kind]}; quote it: "{origin.text}"'
 
@@ -120,7 +123,11 @@ def _explain(
         if origin is not None and origin.kind == "date":
             hint = "YAML read this as a date only; add a time and offset, such as T00:00:00Z"
         elif rule == "invalid-date-time" and isinstance(error.instance, str):
-            hint = "add a time zone offset such as Z or +02:00" if "T" in error.instance else None
+            hint = (
+                "add a time zone offset such as Z or +02:00"
+                if _lacks_offset(error.instance)
+                else None
+            )
         yield path, rule, f"{name} {text} (got {error.instance!r})", hint
     elif keyword in ("minimum", "maximum"):
         bound = "at least" if keyword == "minimum" else "at most"
@@ -129,6 +136,14 @@ def _explain(
         yield path, "duplicate-item", f"{name} lists the same value twice", None
     else:
         yield path, "invalid-value", f"{name}: {error.message}", None
+
+
+# A date and time with no zone after it: the one mistake the offset hint fixes.
+_NAIVE = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d(:\d\d(\.\d+)?)?")
+
+
+def _lacks_offset(value: str) -> bool:
+    return _NAIVE.fullmatch(value) is not None
 
 
 def _article(json_type: str) -> str:
