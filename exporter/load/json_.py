@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from exporter.load.settings import LoadSettings
+from exporter.load.text import SURROGATE_MESSAGE, has_surrogate
 from exporter.problems import Problem
 from exporter.records import Record
 
@@ -45,16 +46,23 @@ class _Decoder:
         return self.decoder.raw_decode(text, index)
 
 
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 0)]
+def _shape_problem(value: Any, max_depth: int) -> tuple[str, str] | None:
+    """(rule, message) when a decoded value is too deep or holds a lone surrogate;
+    one iterative walk, so hostile nesting cannot exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
-        deepest = max(deepest, depth)
+        if depth > max_depth:
+            return "too-deep", f"nesting deeper than {max_depth} levels"
         if isinstance(item, dict):
+            if any(has_surrogate(key) for key in item):
+                return "xml-illegal-char", f"a key {SURROGATE_MESSAGE}"
             stack.extend((child, depth + 1) for child in item.values())
         elif isinstance(item, list):
             stack.extend((child, depth + 1) for child in item)
-    return deepest
+        elif isinstance(item, str) and has_surrogate(item):
+            return "xml-illegal-char", f"a value {SURROGATE_MESSAGE}"
+    return None
 
 
 def _record(
@@ -66,10 +74,9 @@ def _record(
         )
     if not isinstance(value, dict):
         return Problem(name, "not-an-object", "a record must be a JSON object", line=line)
-    if _depth(value) > settings.max_depth:
-        return Problem(
-            name, "too-deep", f"nesting deeper than {settings.max_depth} levels", line=line
-        )
+    shape = _shape_problem(value, settings.max_depth)
+    if shape is not None:
+        return Problem(name, shape[0], shape[1], line=line)
     return Record(data=value, source=name, line=line)
 
 

@@ -8,11 +8,22 @@ each as a Problem naming the file.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import BinaryIO
 
 from exporter.problems import Problem
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+SURROGATE_MESSAGE = (
+    "contains a lone UTF-16 surrogate escape (such as \\ud800), which is not a character"
+)
+
+
+def has_surrogate(text: str) -> bool:
+    """Escapes such as "\\ud800" in JSON or YAML make strings no encoder can write."""
+    return _SURROGATES.search(text) is not None
 
 
 def _problem(path: str, rule: str, message: str, line: int | None = None) -> Problem:

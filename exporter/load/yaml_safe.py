@@ -18,6 +18,7 @@ from yaml import events
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from exporter.load.text import SURROGATE_MESSAGE, has_surrogate
 from exporter.problems import json_pointer
 from exporter.records import ScalarOrigin
 
@@ -85,6 +86,8 @@ def _scalar(event: events.ScalarEvent, line: int) -> tuple[Any, ScalarOrigin | N
         )
     short = tag[len(_TAG) :]
     if short == "str":
+        if has_surrogate(event.value):
+            raise YamlRefused("xml-illegal-char", SURROGATE_MESSAGE, line)
         return event.value, None
     node = yaml.ScalarNode(tag, event.value)
     value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
