@@ -136,6 +136,15 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
         if not is_atom(element):
             continue
         name = qname(element)[1]
+        parent = element.getparent()
+        if parent is not None and is_atom(parent) and qname(parent)[1] not in CHILDREN:
+            findings.add(
+                "atom-undefined-element",
+                element,
+                f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
+                "it if it is meant as text.",
+            )
+            continue
         if name in CHILDREN:
             _check_container(element, name, findings)
         elif name in SIMPLE and child_elements(element):

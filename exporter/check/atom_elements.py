@@ -70,6 +70,10 @@ def check_reference(
 
 
 def check_category(category: etree._Element, findings: Findings) -> None:
+    if category.get("term") == "":
+        findings.add(
+            "atom-empty-element", category, '<category term=""> is empty: fill it in.', WARNING
+        )
     if category.get("term") is None:
         findings.add(
             "atom-missing-term",

@@ -171,7 +171,7 @@ def has_absolute_base(element: etree._Element) -> bool:
 
 
 def relation(link: etree._Element) -> str:
-    rel = (link.get("rel") or "alternate").strip()
+    rel = link.get("rel") or "alternate"
     if rel.startswith(IANA_RELATION_PREFIX):
         return rel[len(IANA_RELATION_PREFIX) :]
     return rel
@@ -267,8 +267,8 @@ def check_self(feed: etree._Element, findings: Findings) -> None:
         )
         return
     link = selves[0]
-    href = (link.get("href") or "").strip()
-    if not href:
+    href = link.get("href")
+    if href is None:
         return
     kind = link.get("type")
     if kind is not None and kind.split(";")[0].strip().lower() not in FEED_MEDIA_TYPES:

@@ -43,6 +43,9 @@ def schema_problems(tree: etree._ElementTree, findings: Findings) -> list[Proble
     for error in schema.error_log:
         if error.line in explained_lines or any(m in error.message for m in _CASCADE_MARKERS):
             continue
+        if not error.line and findings.has_errors:
+            # libxml2 gives interleave errors no line; a located rule already fired.
+            continue
         problems.append(
             Problem(
                 path=findings.context.source,

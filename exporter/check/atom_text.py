@@ -31,7 +31,9 @@ from exporter.check.html import html_risks, xhtml_risks
 TEXT_TYPES = ("text", "html", "xhtml")
 _HTML_TAG = re.compile(
     r"</?(?:a|abbr|b|blockquote|br|code|div|em|h[1-6]|hr|i|img|li|ol|p|pre|q|s|small|span|"
-    r"strong|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>",
+    r"strong|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>"
+    # an escaped entity such as &amp;nbsp; shows up as "&nbsp;" in a text reader
+    r"|&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#x[0-9A-Fa-f]{2,6});",
     re.IGNORECASE,
 )
 
@@ -67,6 +69,10 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
         )
         return
     text = text_of(element)
+    if not text.strip() and qname(element)[1] in ("title", "content"):
+        findings.add(
+            "atom-empty-element", element, f"{describe(element)} is empty: fill it in.", WARNING
+        )
     if kind == "html":
         for risk in html_risks(text):
             findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)

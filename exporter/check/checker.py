@@ -45,9 +45,9 @@ def xml_format(tree: etree._ElementTree) -> FeedFormat:
     if not isinstance(root.tag, str):
         return FeedFormat.UNKNOWN
     name = etree.QName(root)
-    if name.localname in ("feed", "entry") and (
-        name.namespace in (None, ATOM_NAMESPACE) or "atom" in (name.namespace or "").lower()
-    ):
+    # Any <feed> is checked as Atom so a wrong namespace gets its precise finding;
+    # a bare <entry> only in the Atom namespace (an Atom entry document).
+    if name.localname == "feed" or (name.localname == "entry" and name.namespace == ATOM_NAMESPACE):
         return FeedFormat.ATOM
     if name.localname == "rss" and name.namespace is None:
         return FeedFormat.RSS
