@@ -147,7 +147,7 @@ def test_naive_datetime_is_refused_with_a_clear_message(format_name: str) -> Non
 @pytest.mark.parametrize("format_name", ["rss", "atom", "json"])
 def test_xml_illegal_characters_are_removed_everywhere(format_name: str) -> None:
     bad = article(
-        title="A\x00B\x0bC\ufffeD\x1f",
+        title="A\x00B\x0bC\ufffeD\x1f\x85",
         excerpt="E\x0cF",
         body="G\x08H",
         topics=["T\x01"],
@@ -157,7 +157,7 @@ def test_xml_illegal_characters_are_removed_everywhere(format_name: str) -> None
     text = data.decode("utf-8")
     for expected in ("ABCD", "EF", "GH", "R"):
         assert expected in text
-    for illegal in "\x00\x0b\ufffe\x1f\x0c\x08\x01\x02":
+    for illegal in "\x00\x0b\ufffe\x1f\x0c\x08\x01\x02\x85":
         assert illegal not in text
         assert f"\\u{ord(illegal):04x}" not in text
 

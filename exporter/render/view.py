@@ -23,12 +23,13 @@ from exporter.model import Article, Image
 # about dates before 1990.
 EMPTY_FEED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
-# Characters XML 1.0 forbids (lxml raises on them) plus lone surrogates (not encodable).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters XML 1.0 forbids (lxml raises on them), lone surrogates (not encodable) and
+# C1 controls (legal, but validators warn: they are almost always mis-decoded text).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def plain_text(value: str) -> str:
-    """`value` without the characters no XML document may contain."""
+    """`value` without the characters no feed should carry (same in every format)."""
     return _XML_ILLEGAL.sub("", value)
 
 
