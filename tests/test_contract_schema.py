@@ -118,7 +118,7 @@ def test_format_checker_knows_date_time_and_uri() -> None:
 
 def test_a_value_failing_only_the_date_time_format_is_rejected() -> None:
     # a string (so `type` passes) that only the format checker can refuse
-    value = "2021-13-45T99:99:99Z"
+    value = "2021-02-30T10:00:00Z"  # February 30th: right shape, no such day
     errors = list(_validator().iter_errors({**GOOD, "publishedDateTime": value}))
     assert [(e.validator, e.validator_value) for e in errors] == [("format", "date-time")]
     problems = check_record(Record(data={**GOOD, "publishedDateTime": value}, source="r.json"))
