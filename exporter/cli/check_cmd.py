@@ -1,11 +1,147 @@
-"""`feed-exporter check` (being written; see the issue tracker)."""
+"""`feed-exporter check`: validate RSS, Atom and JSON Feed files offline, for CI.
+
+Only click wiring lives here: finding the files, building each file's
+`CheckContext`, and mapping findings to a report and an exit code. The rules
+are in `exporter.check`.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
+
 import click
+
+from exporter.check.checker import check_path
+from exporter.check.context import CheckContext
+from exporter.cli.options import ByteSize, output_format, verbosity
+from exporter.problems import Problem
+from exporter.report import Report, write_report
+
+# Files a folder walk picks up; a file named on the command line is always
+# checked, whatever its name (the format comes from the content).
+FEED_SUFFIXES = frozenset({".xml", ".atom", ".rss", ".rdf", ".json", ".feed", ".jsonfeed"})
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+STDIN_NAME = "<stdin>"
+
+
+def _absolute_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise click.BadParameter(f"{value!r} is not an absolute http(s) URL", ctx, param)
+    return value
+
+
+def feed_files(folder: Path) -> Iterator[Path]:
+    """Feed files under a folder, sorted, skipping hidden entries; symlinked
+    folders are not followed, so a symlink loop cannot trap the walk."""
+    for root, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and Path(name).suffix.lower() in FEED_SUFFIXES:
+                yield Path(root) / name
+
+
+def targets(paths: tuple[str, ...], base: str | None) -> Iterator[tuple[str, str | None]]:
+    """(path, URL it is served from) for every file to check.
+
+    `--base` is the URL of the single file named, or of the folder named: a
+    file inside it is served from the base joined with its relative path.
+    """
+    for path in paths:
+        if path != "-" and Path(path).is_dir():
+            folder_base = base if base is None or base.endswith("/") else base + "/"
+            for file in feed_files(Path(path)):
+                relative = file.relative_to(path).as_posix()
+                url = urljoin(folder_base, quote(relative)) if folder_base else None
+                yield str(file), url
+        else:
+            yield path, base
 
 
 @click.command()
-def check() -> None:
-    """Not written yet."""
-    raise click.ClickException("'check' is not implemented yet")
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    metavar="FILE_OR_FOLDER...",
+    type=click.Path(exists=True, allow_dash=True),
+)
+@output_format
+@click.option(
+    "--base",
+    metavar="URL",
+    callback=_absolute_url,
+    help="The URL the feed (or folder) is served from, for self-link and relative-URL rules.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@click.option(
+    "--max-file-size",
+    type=ByteSize(),
+    default=DEFAULT_MAX_BYTES,
+    show_default="50MiB",
+    help="Refuse feeds larger than this without parsing them.",
+)
+@verbosity
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    base: str | None,
+    strict: bool,
+    max_file_size: int,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Check RSS 2.0/0.9x, Atom 1.0 and JSON Feed 1.0/1.1 files, offline.
+
+    FILE_OR_FOLDER... are feed files, folders (walked for .xml, .atom, .rss,
+    .json, .feed files) or - for standard input. The format is detected from
+    the content. Exit 0 when no file has an error, 1 otherwise (also on
+    warnings with --strict), 2 on usage errors.
+
+    \b
+    Examples:
+      feed-exporter check public/feed.atom --base https://example.com/feed.atom
+      feed-exporter check public/ --output-format github
+      curl -s https://example.com/feed.xml | feed-exporter check - --base https://example.com/feed.xml
+    """
+    problems: list[Problem] = []
+    checked: list[str] = []
+    failed_files = 0
+    for path, url in targets(paths, base):
+        source = STDIN_NAME if path == "-" else path
+        context = CheckContext(source=source, base=url, max_bytes=max_file_size)
+        found = check_path(path, context)
+        checked.append(source)
+        problems.extend(found)
+        if any(p.is_error for p in found):
+            failed_files += 1
+        if verbose and output_format == "text" and not found:
+            click.echo(f"{source}: ok", err=True)
+    if not checked:
+        raise click.UsageError("no feed files found in the given folders")
+    report = Report(
+        command="check",
+        problems=problems,
+        checked=checked,
+        summary="" if quiet else _summary(len(checked), failed_files, problems),
+        counts={"files": len(checked), "invalid": failed_files},
+    )
+    write_report(report, output_format, sys.stdout)
+    failing = report.errors or (strict and report.warnings)
+    sys.exit(1 if failing else 0)
+
+
+def _summary(files: int, failed: int, problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    noun = "feed" if files == 1 else "feeds"
+    return (
+        f"Checked {files} {noun}: {files - failed} valid, {failed} invalid "
+        f"({errors} errors, {warnings} warnings)."
+    )
