@@ -13,7 +13,7 @@ from typing import BinaryIO
 from exporter.contract import check_record
 from exporter.crosscheck import duplicate_urls
 from exporter.load.settings import LoadSettings
-from exporter.load.sources import discover, load_source
+from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
 from exporter.records import Record
@@ -58,9 +58,11 @@ def collect(
     progress: Callable[[int, int], None] | None = None,
 ) -> Collection:
     settings = settings or LoadSettings()
-    result = Collection(files=discover(paths))
+    inputs = discover(paths)
+    # `files` uses the names problems carry, so reports match problems to inputs
+    result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     loaded: list[Record] = []
-    for done, name in enumerate(result.files, start=1):
+    for done, name in enumerate(inputs, start=1):
         items = load_source(name, settings, stdin)
         records = [item for item in items if isinstance(item, Record)]
         failures = [item for item in items if isinstance(item, Problem)]
@@ -72,7 +74,7 @@ def collect(
             result.unreadable += 1
         loaded.extend(records)
         if progress is not None:
-            progress(done, len(result.files))
+            progress(done, len(inputs))
     _validate(loaded, result)
     order = {name: index for index, name in enumerate(result.files)}
     result.problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line or 0))

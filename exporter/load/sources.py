@@ -20,6 +20,7 @@ JSON_SUFFIXES = frozenset({".json"})
 JSON_LINES_SUFFIXES = frozenset({".jsonl"})
 RECOGNISED_SUFFIXES = FRONT_MATTER_SUFFIXES | JSON_SUFFIXES | JSON_LINES_SUFFIXES
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # how problems and reports name standard input
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -47,8 +48,8 @@ def load_source(
 ) -> list[Record | Problem]:
     """Every record of one input, or the problems that kept records from it."""
     if name == STDIN:
-        data = read_stream(stdin or sys.stdin.buffer, "<stdin>", settings.max_bytes)
-        name, suffix = "<stdin>", ".jsonl"
+        data = read_stream(stdin or sys.stdin.buffer, STDIN_NAME, settings.max_bytes)
+        name, suffix = STDIN_NAME, ".jsonl"
     else:
         suffix = Path(name).suffix.lower()
         if suffix not in RECOGNISED_SUFFIXES:
