@@ -30,6 +30,7 @@ _ENTITY_DECL = re.compile(
     r"""<!ENTITY\s+(?P<param>%\s+)?(?P<name>[^\s%;]+)\s+"""
     r"""(?:(?P<external>SYSTEM|PUBLIC)\b|"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')"""
 )
+_EXTERNAL_DOCTYPE = re.compile(r"<!DOCTYPE\s+[^\s\[>]+\s+(?:SYSTEM|PUBLIC)\b")
 _ENTITY_REF = re.compile(r"[&%]([^\s&%;<>\"']+);")
 _SINGLE_BYTE_ENCODINGS = ("latin", "iso8859", "cp125", "ascii", "mac")
 MAX_REPORTED_CHARACTERS = 5
@@ -345,7 +346,6 @@ def _parser(resolve_internal: bool) -> etree.XMLParser:
         load_dtd=False,
         dtd_validation=False,
         huge_tree=False,
-        collect_ids=False,
         remove_blank_text=False,
         remove_comments=False,
         strip_cdata=True,
@@ -358,7 +358,7 @@ _NAMESPACE_ERROR = re.compile(r"Namespace prefix (\S+)")
 def _syntax_problem(error: etree.XMLSyntaxError, context: CheckContext) -> Problem:
     message = (error.msg or str(error)).split(", line ")[0].strip()
     line = error.lineno if error.lineno else None
-    column = error.position[1] + 1 if error.position and error.position[1] else None
+    column = error.position[1] if error.position and error.position[1] else None
     if "amplification" in message or ("entity" in message.lower() and "loop" in message):
         return _problem(
             context,
@@ -410,11 +410,15 @@ def parse_xml(data: bytes, context: CheckContext) -> XmlParse:
     problems.extend(entity_problems)
     if is_bomb:
         return XmlParse(None, problems)
+    # Expand internal entities only when they are declared and nothing external
+    # is referenced: lxml's "internal" mode still tries (and fails) to fetch an
+    # external DTD subset, which would turn a harmless DOCTYPE into an error.
     external = any(p.rule == "xml-external-entity" for p in entity_problems)
+    declares_entities = "<!ENTITY" in text and not _EXTERNAL_DOCTYPE.search(text, 0, 4096)
     if text.startswith("<?xml"):
         text = _DECLARATION.sub(_utf8_declaration, text, count=1)
     source = text.encode("utf-8", "replace")
-    parser = _parser(resolve_internal=not external)
+    parser = _parser(resolve_internal=declares_entities and not external)
     try:
         root = etree.fromstring(source, parser)
     except etree.XMLSyntaxError as error:
