@@ -15,6 +15,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import BinaryIO
 
+from exporter.collect import collect
 from exporter.config import FeedConfig
 from exporter.load.settings import LoadSettings
 from exporter.model import Article
@@ -79,8 +80,6 @@ class ExportResult:
 
 def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -> ExportResult:
     """Collect records from `paths`, then export the valid ones."""
-    from exporter.collect import collect  # the record loader (issue 2)
-
     collection = collect(paths, request.settings)
     result = ExportResult(
         status=ExportStatus.OK,

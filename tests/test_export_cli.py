@@ -208,3 +208,12 @@ def test_json_report_on_stderr(in_repo: None, tmp_path: Path) -> None:
         "records": 1, "exported": 1, "skipped": 0, "invalid": 0, "unreadable": 0, "left_out": 0,
     }  # fmt: skip
     assert report["problems"] == []
+
+
+def test_unwritable_output_folder_is_exit_2_with_the_reason(in_repo: None, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"not a folder")
+    code, stderr, _ = run("--out", str(blocker / "sub"))
+    assert code == 2
+    assert f"cannot write {blocker / 'sub' / 'rss.xml'}" in stderr
+    assert blocker.read_bytes() == b"not a folder"

@@ -189,3 +189,28 @@ def test_article_without_excerpt_or_body_still_has_text_everywhere() -> None:
     assert item["content_text"] == "Only a title"
     assert parse("atom", articles).entries[0].summary == "Only a title"
     assert parse("rss", articles).entries[0].title == "Only a title"
+
+
+def test_feed_level_metadata_in_every_format() -> None:
+    config = repo_config()
+    assert config.logo and config.icon and config.author.uri
+    rss = parse("rss", seed_articles()).feed
+    assert rss.subtitle == config.description
+    assert rss.language == "en"
+    assert rss.image.href == config.logo
+    assert rss.generator == "feed-exporter"
+    atom = parse("atom", seed_articles()).feed
+    assert atom.subtitle == config.description
+    assert atom.language == "en"
+    assert atom.icon == config.icon
+    assert atom.logo == config.logo
+    assert atom.id == config.url_for("atom")
+    assert atom.author_detail.name == config.author.name
+    assert atom.author_detail.href == config.author.uri
+    assert [link.href for link in atom.links if link.rel == "alternate"] == [config.site_url]
+    document = json.loads(render("json", seed_articles()))
+    assert document["description"] == config.description
+    assert document["language"] == "en"
+    assert document["icon"] == config.logo
+    assert document["favicon"] == config.icon
+    assert document["authors"] == [{"name": config.author.name, "url": config.author.uri}]
