@@ -433,3 +433,12 @@ def test_json_record_problems_point_at_the_record_line() -> None:
     assert [(p.path, p.rule, p.pointer, p.line, p.hint) for p in problems] == [
         ("r.jsonl", "invalid-date-time", "/publishedDateTime", 7, None)
     ]
+
+
+@pytest.mark.parametrize("value", ["2021-02-30T04:31:00Z", "2021-02-29T10:00:00+01:00"])
+def test_impossible_unquoted_date_time_is_invalid_not_a_crash(value: str) -> None:
+    problems = check_record(record(BASE.replace("2021-02-09T04:31:00Z", value)))
+    assert [(p.rule, p.pointer, p.line, p.hint) for p in problems] == [
+        ("invalid-date-time", "/publishedDateTime", 3, None)
+    ]
+    assert f"(got {value!r})" in problems[0].message

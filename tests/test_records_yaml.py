@@ -314,3 +314,28 @@ def test_unclosed_front_matter() -> None:
 def test_front_matter_that_is_not_a_mapping(fields: str) -> None:
     problem = refused(front_matter(fields))
     assert (problem.rule, problem.line) == ("not-an-object", 2)
+
+
+# --- values the YAML resolver accepts but cannot build: problems, never tracebacks ---
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!int abc", "'abc' cannot be read as YAML int"),
+        ("!!int 0b2", "'0b2' cannot be read as YAML int"),
+        ("!!bool maybe", "'maybe' cannot be read as YAML bool"),
+        ("!!float abc", "'abc' cannot be read as YAML float"),
+        ("1" * 5000, "'" + "1" * 37 + "...' cannot be read as YAML int"),
+    ],
+)
+def test_unbuildable_scalars_are_yaml_type_problems(value: str, message: str) -> None:
+    problem = refused(front_matter(f"title: T\nx: {value}\n"))
+    assert (problem.rule, problem.line, problem.message) == ("yaml-type", 3, message)
+
+
+@pytest.mark.parametrize("value", ["2021-02-30T04:31:00Z", "2021-13-01", "2021-02-29"])
+def test_impossible_dates_stay_text_for_the_contract(value: str) -> None:
+    loaded = record(front_matter(f"when: {value}\n"))
+    assert loaded.data == {"when": value}
+    assert "/when" not in loaded.origins
