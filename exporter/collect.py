@@ -85,8 +85,10 @@ def _validate(loaded: list[Record], result: Collection) -> None:
     duplicates = duplicate_urls(loaded)
     for index, record in enumerate(loaded):
         problems = check_record(record)
-        if index in duplicates and not problems:
-            problems = [duplicates[index]]
+        # Every problem is reported, not just the first; but a webUrl the
+        # contract already rejects gets that one message only.
+        if index in duplicates and all(p.pointer != "/webUrl" for p in problems):
+            problems.append(duplicates[index])
         result.records += 1
         if problems:
             result.invalid += 1

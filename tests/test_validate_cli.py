@@ -387,3 +387,26 @@ def test_schema_command_prints_the_contract() -> None:
     printed = json.loads(result.stdout)
     on_disk = json.loads((ROOT / "schemas" / "article.schema.json").read_text(encoding="utf-8"))
     assert printed == on_disk
+
+
+def test_duplicate_url_is_reported_beside_other_problems(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    path.write_text(
+        json.dumps(article(1)) + "\n" + json.dumps(article(1, quality=101)) + "\n", "utf-8"
+    )
+    result = run("validate", "-o", "json", str(path))
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["rule"], p["line"], p["pointer"]) for p in problems] == [
+        ("out-of-range", 2, "/quality"),
+        ("duplicate-url", 2, "/webUrl"),
+    ]
+
+
+def test_a_rejected_url_is_not_also_called_a_duplicate(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    bad = article(1, webUrl="javascript:alert(1)")
+    path.write_text(json.dumps(bad) + "\n" + json.dumps(bad) + "\n", "utf-8")
+    result = run("validate", "-o", "json", str(path))
+    problems = json.loads(result.stdout)["problems"]
+    assert [(p["rule"], p["line"]) for p in problems] == [("url-scheme", 1), ("url-scheme", 2)]
