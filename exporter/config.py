@@ -120,7 +120,8 @@ def _build(
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise ConfigError(f"{where}: {name} must be a non-empty string")
+            source = "a flag" if flag is not None else where
+            raise ConfigError(f"{source}: {name} must be a non-empty string")
         return value.strip()
 
     title = text(feed, "title", "feed.title", flags.title)

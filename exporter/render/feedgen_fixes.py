@@ -120,8 +120,8 @@ def set_feed_updated(generator: FeedGenerator, updated: datetime) -> None:
     generator.updated(updated)
 
 
-def serialize(tree_owner: Any, kind: str) -> bytes:
+def serialize(generator: FeedGenerator, kind: str) -> bytes:
     """UTF-8 bytes, XML declaration first, no BOM, pretty-printed (stable)."""
-    to_string = tree_owner.rss_str if kind == "rss" else tree_owner.atom_str
+    to_string: Any = generator.rss_str if kind == "rss" else generator.atom_str
     data: bytes = to_string(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data
