@@ -221,3 +221,17 @@ def test_stdin_over_the_size_bound_is_too_large() -> None:
     [problem] = load_source("-", LoadSettings(max_bytes=20), stream)
     assert isinstance(problem, Problem)
     assert (problem.path, problem.rule) == ("<stdin>", "too-large")
+
+
+@pytest.mark.parametrize(
+    ("line", "where"), [('{"title": "a\\ud800b"}', "a value"), ('{"x\\udc00": 1}', "a key")]
+)
+def test_lone_surrogate_escapes_are_refused_when_read(
+    tmp_path: Path, line: str, where: str
+) -> None:
+    items = load(tmp_path, "s.jsonl", '{"title": "ok"}\n' + line + "\n")
+    assert isinstance(items[0], Record)
+    problem = items[1]
+    assert isinstance(problem, Problem)
+    assert (problem.rule, problem.line) == ("xml-illegal-char", 2)
+    assert problem.message.startswith(f"{where} contains a lone UTF-16 surrogate")
