@@ -156,3 +156,9 @@ def test_explicit_files_keep_their_order_and_suffix(tmp_path: Path) -> None:
     _tree(tmp_path, ["b.md", "a.rst", "d/c.md"])
     given = [str(tmp_path / "b.md"), str(tmp_path / "d"), str(tmp_path / "a.rst"), "-"]
     assert discover(given) == [str(tmp_path / "b.md"), str(tmp_path / "d" / "c.md"), given[2], "-"]
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
+    _tree(tmp_path, ["d/a.md", "d/b.md"])
+    given = [str(tmp_path / "d" / "b.md"), str(tmp_path / "d"), str(tmp_path / "d" / ".." / "d")]
+    assert discover(given) == [str(tmp_path / "d" / "b.md"), str(tmp_path / "d" / "a.md")]

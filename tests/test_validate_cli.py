@@ -410,3 +410,10 @@ def test_a_rejected_url_is_not_also_called_a_duplicate(tmp_path: Path) -> None:
     result = run("validate", "-o", "json", str(path))
     problems = json.loads(result.stdout)["problems"]
     assert [(p["rule"], p["line"]) for p in problems] == [("url-scheme", 1), ("url-scheme", 2)]
+
+
+def test_seed_named_twice_is_not_its_own_duplicate(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = run("validate", "seeds", SEED_NAME, "./seeds/")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "1 records, 1 valid, 0 invalid, 0 files unreadable\n"

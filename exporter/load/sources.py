@@ -33,13 +33,22 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def discover(paths: Sequence[str]) -> list[str]:
-    """Expand folders; explicit files are kept whatever their suffix (reported later)."""
+    """Expand folders; explicit files are kept whatever their suffix (reported later).
+
+    A file reached twice (`seeds seeds/a.md`) is read once: read twice, it would
+    count twice and clash with itself as a duplicate webUrl."""
     found: list[str] = []
+    seen: set[str] = set()
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            found.extend(str(p) for p in sorted(_walk(Path(path)), key=lambda p: p.parts))
+            names = [str(p) for p in sorted(_walk(Path(path)), key=lambda p: p.parts)]
         else:
-            found.append(path)
+            names = [path]
+        for name in names:
+            key = name if name == STDIN else os.path.realpath(name)
+            if key not in seen:
+                seen.add(key)
+                found.append(name)
     return found
 
 
