@@ -190,7 +190,7 @@ def check_link(link: etree._Element, findings: Findings) -> None:
         reason = iri_problem(href, absolute=False)
         if reason is not None:
             findings.add("atom-invalid-iri", link, f"{describe(link)} href {href!r} {reason}.")
-        elif not is_absolute(href.strip()) and not has_absolute_base(link):
+        elif not is_absolute(href) and not has_absolute_base(link) and relation(link) != "self":
             findings.add(
                 "atom-relative-url",
                 link,

@@ -1,9 +1,10 @@
 """RELAX NG validation against schemas/atom.rng as a structural safety net.
 
 The precise Atom rules run first and explain most failures better than libxml2's
-schema messages can. A schema error is only reported where no precise rule
-already reported an error on the same line, so one mistake gives one finding;
-what remains is structure the rules did not anticipate.
+schema messages can. The first schema error is reported only when no precise
+rule already reported an error on that element or one containing it, so one
+mistake gives one finding; what remains is structure the rules did not
+anticipate.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from pathlib import Path
 from lxml import etree
 
 from exporter.check.atom_common import Findings
+from exporter.check.xmldoc import line_of
 from exporter.problems import Problem, Severity
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "atom.rng"
 # libxml2 follows a real error with summaries of every enclosing element.
 _CASCADE_MARKERS = ("failed to validate content", "Invalid sequence in interleave")
-MAX_SCHEMA_PROBLEMS = 5
 
 
 @cache
@@ -34,28 +35,41 @@ def atom_schema() -> etree.RelaxNG | None:
 
 
 def schema_problems(tree: etree._ElementTree, findings: Findings) -> list[Problem]:
-    """Schema errors not already explained by a precise rule."""
+    """The first schema error, unless a precise rule already explains it.
+
+    libxml2 logs the innermost failure first, then a cascade of failures of
+    every enclosing element; only the first says what is actually wrong.
+    """
     schema = atom_schema()
     if schema is None or schema.validate(tree):
         return []
-    explained_lines = findings.explained_lines
-    problems: list[Problem] = []
     for error in schema.error_log:
-        if error.line in explained_lines or any(m in error.message for m in _CASCADE_MARKERS):
+        if any(marker in error.message for marker in _CASCADE_MARKERS):
             continue
-        if not error.line and findings.has_errors:
-            # libxml2 gives interleave errors no line; a located rule already fired.
-            continue
-        problems.append(
+        line = error.line or _line_of_path(tree, error.path)
+        if line in findings.explained_lines or (line is None and findings.has_errors):
+            return []
+        return [
             Problem(
                 path=findings.context.source,
                 rule="atom-schema",
                 message=f"Does not match the Atom 1.0 schema (RFC 4287): {error.message}. "
                 "Compare the element with RFC 4287 and fix its structure.",
-                line=error.line or None,
+                line=line,
                 severity=Severity.ERROR,
             )
-        )
-        if len(problems) >= MAX_SCHEMA_PROBLEMS:
-            break
-    return problems
+        ]
+    return []
+
+
+def _line_of_path(tree: etree._ElementTree, path: str | None) -> int | None:
+    """libxml2 gives attribute errors no line, but an XPath to the element."""
+    if not path:
+        return None
+    try:
+        found = tree.xpath(path)
+    except etree.XPathError:
+        return None
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return line_of(found[0])
+    return None
