@@ -91,7 +91,7 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
     )
     if request.strict and (collection.invalid or collection.unreadable):
         result.status = ExportStatus.REJECTED
-        result.reason = f"--strict: {result.skipped} record(s) rejected, nothing written"
+        result.reason = f"--strict: {result.skipped} record(s) rejected"
         return result
     return export_articles(collection.articles, request, feed, result)
 
@@ -120,7 +120,7 @@ def export_articles(
             first = failures[0]
             result.reason = (
                 f"our own {output.format.file_name} failed verification ({first.rule}: "
-                f"{first.message}); this is a bug in feed-exporter, nothing was written"
+                f"{first.message}); this is a bug in feed-exporter"
             )
             return result
 

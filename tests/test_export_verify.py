@@ -125,7 +125,7 @@ def test_injected_renderer_bug_exits_3_and_writes_nothing(
 
     assert result.status is ExportStatus.OUR_BUG
     assert result.written == []
-    assert result.reason is not None and "nothing was written" in result.reason
+    assert result.reason is not None and "bug in feed-exporter" in result.reason
     assert FORMATS[format_name].file_name in result.reason
     assert any(problem.is_error for problem in result.feed_problems)
     for name, data in previous.items():
