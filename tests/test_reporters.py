@@ -259,3 +259,40 @@ def test_verbose_does_not_call_failing_stdin_ok() -> None:
     result = run("validate", "-v", "-", stdin=json.dumps({"title": "x"}) + "\n")
     assert result.exit_code == 1
     assert "ok" not in result.stderr
+
+
+# --- user data with control characters: shown, never obeyed ---
+
+HOSTILE = (
+    '{"title": "T", "publishedDateTime": "2021-02-09T04:31:00Z", "webUrl": "https://e.com/", '
+    '"\\u001b[31mred\\u0001": 1}\n'
+)
+SHOWN = "unknown field `\\x1b[31mred\\x01` (at /\\x1b[31mred\\x01)"
+
+
+def test_text_shows_control_characters_instead_of_sending_them(tmp_path: Path) -> None:
+    path = tmp_path / "ctl.jsonl"
+    path.write_text(HOSTILE, encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == f"{path}:1: error [unknown-field] {SHOWN}"
+    assert "\x1b" not in result.stdout
+
+
+def test_junit_with_control_characters_is_well_formed(tmp_path: Path) -> None:
+    path = tmp_path / "ctl\x01name.jsonl"
+    path.write_text(HOSTILE, encoding="utf-8")
+    result = run("validate", "-o", "junit", str(path))
+    assert result.exit_code == 1
+    suite = etree.fromstring(result.stdout.encode("utf-8")).find("testsuite")
+    assert suite is not None
+    case = suite.find("testcase")
+    assert case is not None
+    shown_path = str(tmp_path / "ctl\\x01name.jsonl")
+    assert case.get("name") == shown_path
+    assert case.findtext("failure") == f"{shown_path}:1: error [unknown-field] {SHOWN}"
+
+
+def test_github_shows_control_characters_but_keeps_encoded_newlines() -> None:
+    problem = Problem(path="a.md", rule="r", message="bell\x07 and\nnext", line=1)
+    assert annotation(problem) == "::error file=a.md,line=1,title=r::bell\\x07 and%0Anext"

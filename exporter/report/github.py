@@ -6,9 +6,11 @@ from typing import TextIO
 
 from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
+from exporter.report.text import visible
 
 
 def _data(text: str) -> str:
+    text = visible(text, keep_newlines=True)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -8,7 +8,7 @@ from lxml import etree
 
 from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
-from exporter.report.text import format_problem
+from exporter.report.text import format_problem, visible
 
 
 class JunitReporter(Reporter):
@@ -25,7 +25,7 @@ class JunitReporter(Reporter):
             errors="0",
         )
         for path, found in by_path.items():
-            case = etree.SubElement(suite, "testcase", classname=report.command, name=path)
+            case = etree.SubElement(suite, "testcase", classname=report.command, name=visible(path))
             errors = [p for p in found if p.is_error]
             if errors:
                 failure = etree.SubElement(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 import click
@@ -10,6 +11,15 @@ from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
 
 _COLOURS = {"error": "red", "warning": "yellow"}
+# Characters that would drive a terminal (ANSI escapes), break XML or hide text.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_INVISIBLE_INLINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def visible(text: str, keep_newlines: bool = False) -> str:
+    """User data (field names, file names) with control characters shown as \\xNN."""
+    pattern = _INVISIBLE_INLINE if keep_newlines else _INVISIBLE
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _style(text: str, color: bool, **styles: object) -> str:
@@ -24,11 +34,11 @@ def format_problem(problem: Problem, color: bool = False) -> str:
         extra.append(problem.hint)
     tail = f" ({'; '.join(extra)})" if extra else ""
     head = (
-        f"{_style(problem.location(), color, bold=True)}: "
+        f"{_style(visible(problem.location()), color, bold=True)}: "
         f"{_style(severity, color, fg=_COLOURS[severity], bold=True)} [{problem.rule}] "
     )
     # Messages may quote user text: never let it break the one-line format.
-    return head + " ".join(f"{problem.message}{tail}".split())
+    return head + visible(" ".join(f"{problem.message}{tail}".split()))
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:
