@@ -31,7 +31,14 @@ def check_person(person: etree._Element, findings: Findings) -> None:
             "atom-empty-element", names[0], f"<{kind}>/<name> is empty: fill it in.", WARNING
         )
     for email in atom_children(person, "email"):
-        value = text_of(email).strip()
+        value = text_of(email)
+        if value.strip() and has_surrounding_whitespace(value):
+            findings.add(
+                "atom-unexpected-whitespace",
+                email,
+                f"<{kind}>/<email> has whitespace around {value.strip()!r}: remove it.",
+            )
+            value = value.strip()
         reason = email_problem(value)
         if reason is not None:
             findings.add(

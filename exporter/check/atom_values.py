@@ -12,7 +12,12 @@ import binascii
 import re
 from datetime import date
 
-from exporter.check.urls import invalid_iri_character, is_absolute, scheme
+from exporter.check.urls import (
+    invalid_iri_character,
+    is_absolute,
+    is_valid_iri_reference,
+    scheme,
+)
 
 # RFC 4151 §2.1: tagURI = "tag:" taggingEntity ":" specific [ "#" fragment ].
 _TAG = re.compile(
@@ -28,19 +33,17 @@ _URN = re.compile(
     re.IGNORECASE,
 )
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z", re.I)
-# BCP 47 / RFC 3066 language tag syntax (xml:lang, hreflang).
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z")
+# BCP 47 / RFC 3066 language tags (xml:lang, hreflang): a 2-3 letter ISO 639 code
+# (or the i-/x- prefixes) and optional subtags.
+_LANGUAGE = re.compile(r"(?:[A-Za-z]{2,3}|[iIxX])(?:-[A-Za-z0-9]{1,8})*\Z")
 # RFC 2045 §5.1: type "/" subtype *(";" parameter).
 _TOKEN = r"[A-Za-z0-9!#$%&'*+\-.^_`|~]+"
 _MEDIA_TYPE = re.compile(
     rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*{_TOKEN}=(?:{_TOKEN}|\"[^\"]*\"))*\Z",
 )
-# RFC 5322 addr-spec, dot-atom form (what feeds actually use).
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]+"
-_EMAIL = re.compile(
-    rf"{_ATEXT}(?:\.{_ATEXT})*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\Z"
-)
+# The addr-spec forms feeds use, as strict as the W3C validator: word characters,
+# dot, plus, percent, apostrophe and hyphen before the @, a host name after it.
+_EMAIL = re.compile(r"[\w.%+'\-]+@[A-Za-z0-9](?:[\w.\-]*[A-Za-z0-9])?\Z")
 _WHITESPACE = " \t\r\n"
 
 
@@ -52,6 +55,8 @@ def iri_problem(value: str, *, absolute: bool) -> str | None:
         return f"contains {shown}, which is not allowed in an IRI (percent-encode it)"
     if absolute and not is_absolute(value):
         return "is not an absolute IRI (it needs a scheme such as https: or urn:)"
+    if not is_valid_iri_reference(value):
+        return "is not a valid IRI (an http(s) URL needs //host, a port must be a number)"
     return None
 
 

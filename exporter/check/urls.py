@@ -24,6 +24,8 @@ _IRI_CHAR = re.compile(
     "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
 )
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Schemes whose URLs always name a host: `http:/example.com` is a typo.
+HIERARCHICAL_SCHEMES = frozenset({"http", "https", "ftp"})
 _DANGEROUS_SCHEMES = ("javascript", "vbscript", "data")
 _STRIP_FOR_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 
@@ -58,6 +60,8 @@ def is_valid_iri_reference(value: str) -> bool:
     if is_absolute(value):
         parts = _split(value)
         if parts is None:
+            return False
+        if parts[0].lower() in HIERARCHICAL_SCHEMES and not parts[1]:
             return False
     return True
 
