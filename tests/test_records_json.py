@@ -133,6 +133,14 @@ def test_non_finite_json_numbers_are_refused(tmp_path: Path, constant: str) -> N
     assert constant.lstrip("-") in problem.message
 
 
+def test_non_finite_number_in_json_names_its_line_and_column(tmp_path: Path) -> None:
+    text = '[\n  {"title": "NaN and Infinity in a string"},\n  {"quality":\n     -Infinity}\n]\n'
+    items = load(tmp_path, "nan.json", text)
+    problem = items[-1]
+    assert isinstance(problem, Problem)
+    assert (problem.rule, problem.line, problem.column) == ("json-syntax", 4, 6)
+
+
 def test_non_finite_number_in_json_lines_names_its_line(tmp_path: Path) -> None:
     items = load(tmp_path, "nan.jsonl", '{"title": "a"}\n{"quality": NaN}\n')
     assert isinstance(items[1], Problem)

@@ -7,6 +7,7 @@ over-deep nesting are problems, as they have no single meaning in JSON.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -91,7 +92,21 @@ def _syntax(name: str, error: Exception, text: str, base_line: int = 0) -> Probl
         )
     if isinstance(error, RecursionError):
         return Problem(name, "too-deep", "nesting too deep to read", line=base_line + 1)
-    return Problem(name, "json-syntax", str(error), line=base_line + 1)
+    line, column = _constant_position(text)
+    return Problem(name, "json-syntax", str(error), line=base_line + line, column=column)
+
+
+# JSON strings, or a NaN/Infinity outside them: the decoder gives no position.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _constant_position(text: str) -> tuple[int, int | None]:
+    """1-based line and column of the first NaN or Infinity outside a string."""
+    for match in _TOKENS.finditer(text):
+        if match.group(1):
+            start = match.start(1)
+            return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+    return 1, None
 
 
 def parse_json(text: str, name: str, settings: LoadSettings) -> Iterator[Record | Problem]:
