@@ -418,3 +418,14 @@ def test_base64_content_is_accepted() -> None:
         '<content type="application/pdf">JVBERi0xLjQK</content>',
     )
     assert check(inline) == []
+
+
+def test_relative_links_inside_content_need_xml_base() -> None:
+    relative = variant('&lt;a href="https://example.com/"&gt;', '&lt;a href="/about"&gt;')
+    problems = check(relative)
+    assert [(p.rule, p.severity) for p in problems] == [("atom-relative-url", Severity.WARNING)]
+    assert "'/about'" in problems[0].message
+    based = relative.replace("<entry>", '<entry xml:base="https://example.com/">', 1)
+    assert check(based) == []
+    fragment = variant('&lt;a href="https://example.com/"&gt;', '&lt;a href="#top"&gt;')
+    assert check(fragment) == []

@@ -297,3 +297,11 @@ def test_local_external_dtd_is_not_read(tmp_path: Path) -> None:
     assert parsed.tree is not None
     assert "LEAKED" not in "".join(parsed.tree.getroot().itertext())
     assert all("LEAKED" not in p.message for p in check_bytes(data, CONTEXT))
+
+
+def test_relative_url_helpers() -> None:
+    from exporter.check.html import html_relative_urls
+
+    found = html_relative_urls('<a href="/a">x</a><img src="b.png"><a href="#c">d</a>')
+    assert found == ["/a", "b.png"]
+    assert html_relative_urls('<a href="https://example.com/">x</a>') == []

@@ -18,6 +18,7 @@ from exporter.check.atom_common import (
     text_of,
 )
 from exporter.check.atom_extensions import check_foreign_in_xhtml
+from exporter.check.atom_links import has_absolute_base
 from exporter.check.atom_values import (
     base64_problem,
     iri_problem,
@@ -26,7 +27,12 @@ from exporter.check.atom_values import (
     is_xml_media_type,
     media_type_problem,
 )
-from exporter.check.html import html_risks, xhtml_risks
+from exporter.check.html import (
+    html_relative_urls,
+    html_risks,
+    xhtml_relative_urls,
+    xhtml_risks,
+)
 
 TEXT_TYPES = ("text", "html", "xhtml")
 _HTML_TAG = re.compile(
@@ -76,6 +82,7 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
     if kind == "html":
         for risk in html_risks(text):
             findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
+        _relative_references(element, html_relative_urls(text), findings)
     elif _HTML_TAG.search(text):
         findings.add(
             "atom-html-in-text",
@@ -100,6 +107,19 @@ def _check_xhtml(element: etree._Element, findings: Findings) -> None:
     check_foreign_in_xhtml(children[0], findings)
     for risk in xhtml_risks(children[0]):
         findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
+    _relative_references(element, xhtml_relative_urls(children[0]), findings)
+
+
+def _relative_references(element: etree._Element, found: list[str], findings: Findings) -> None:
+    """Relative links inside content, unless an absolute xml:base applies."""
+    if found and not has_absolute_base(element):
+        findings.add(
+            "atom-relative-url",
+            element,
+            f"{describe(element)} links to {found[0]!r}, a relative URL with no xml:base in "
+            "scope; many readers cannot resolve it: write absolute URLs.",
+            WARNING,
+        )
 
 
 def check_content(content: etree._Element, entry: etree._Element, findings: Findings) -> None:

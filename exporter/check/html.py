@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from exporter.check.urls import is_dangerous_url
+from exporter.check.urls import is_absolute, is_dangerous_url
 
 RISKY_ELEMENTS = frozenset(
     {
@@ -95,24 +95,46 @@ def _iter_tree(root: etree._Element) -> Iterable[tuple[str, dict[str, str]]]:
         yield _local(element.tag), {str(k): str(v) for k, v in element.attrib.items()}
 
 
-def html_risks(html: str) -> list[str]:
-    """Risks in an HTML string (escaped HTML content), as plain messages.
-
-    lxml's HTML parser is lenient and never fetches anything, so broken markup is
-    still scanned the way a browser would read it.
-    """
+def _parse_html(html: str) -> etree._Element | None:
+    """lxml's HTML parser is lenient and never fetches anything, so broken markup
+    is still read the way a browser would read it."""
     if "<" not in html and "&" not in html:
-        return []
+        return None
     parser = etree.HTMLParser(no_network=True, remove_comments=True, recover=True)
     try:
-        root = etree.fromstring(f"<html><body>{html}</body></html>", parser)
+        return etree.fromstring(f"<html><body>{html}</body></html>", parser)
     except (etree.ParserError, ValueError):
-        return []
-    if root is None:
-        return []
-    return _element_risks(_iter_tree(root))
+        return None
+
+
+def html_risks(html: str) -> list[str]:
+    """Risks in an HTML string (escaped HTML content), as plain messages."""
+    root = _parse_html(html)
+    return [] if root is None else _element_risks(_iter_tree(root))
 
 
 def xhtml_risks(root: etree._Element) -> list[str]:
     """Risks in inline XHTML content (Atom `type="xhtml"`), as plain messages."""
     return _element_risks(_iter_tree(root))
+
+
+def _relative(elements: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
+    found: list[str] = []
+    for _, attributes in elements:
+        for name in ("href", "src"):
+            value = attributes.get(name, "").strip()
+            if value and not value.startswith("#") and not is_absolute(value):
+                found.append(value)
+    return found
+
+
+def html_relative_urls(html: str) -> list[str]:
+    """Relative `href`/`src` values in HTML (same-document `#...` references
+    excepted): readers resolve them against different bases, or not at all."""
+    root = _parse_html(html)
+    return [] if root is None else _relative(_iter_tree(root))
+
+
+def xhtml_relative_urls(root: etree._Element) -> list[str]:
+    """Relative `href`/`src` values in inline XHTML content."""
+    return _relative(_iter_tree(root))
