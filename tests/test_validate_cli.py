@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from exporter import __version__
 from exporter.cli.main import cli
+from exporter.cli.options import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_bee16926b7eeda8c.txt"
@@ -417,3 +420,44 @@ def test_seed_named_twice_is_not_its_own_duplicate(monkeypatch: pytest.MonkeyPat
     result = run("validate", "seeds", SEED_NAME, "./seeds/")
     assert result.exit_code == 0, result.output
     assert result.stdout == "1 records, 1 valid, 0 invalid, 0 files unreadable\n"
+
+
+# --- progress bar: on a terminal only ---
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _drive(progress: Progress, total: int) -> None:
+    for done in range(1, total + 1):
+        progress(done, total)
+    progress.close()
+
+
+def test_progress_bar_on_a_terminal_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    _drive(Progress(enabled=True, label="Validating"), 60)
+    assert "Validating" in terminal.getvalue()
+    assert "60/60" in terminal.getvalue()
+
+
+@pytest.mark.parametrize(("enabled", "total"), [(False, 60), (True, 10)])
+def test_no_progress_bar_when_quiet_or_short(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool, total: int
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    _drive(Progress(enabled=enabled, label="Validating"), total)
+    assert terminal.getvalue() == ""
+
+
+def test_no_progress_bar_in_a_pipe(tmp_path: Path) -> None:
+    for n in range(60):
+        (tmp_path / f"{n:02}.md").write_text(front_matter(n), encoding="utf-8")
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == "60 records, 60 valid, 0 invalid, 0 files unreadable\n"
