@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from exporter import __version__
@@ -461,3 +462,16 @@ def test_no_progress_bar_in_a_pipe(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     assert result.stdout == "60 records, 60 valid, 0 invalid, 0 files unreadable\n"
+
+
+def test_pre_commit_hook_runs_validate_on_record_files() -> None:
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "feed-exporter validate"
+    assert hook["language"] == "python"
+    pattern = re.compile(hook["files"])
+    for name in ("a.md", "b.markdown", "c.txt", "d.json", "e.jsonl"):
+        assert pattern.search(name), name
+    assert not pattern.search("f.yaml")
+    # pre-commit appends file names: the same call must work
+    result = run(*hook["entry"].split()[1:], str(SEED))
+    assert result.exit_code == 0
