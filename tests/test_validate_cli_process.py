@@ -39,6 +39,10 @@ def test_bad_input_fails_cleanly_without_a_traceback(tmp_path: Path) -> None:
         "---\ntitle: T\npublishedDateTime: 2021-02-09T04:31:00Z\nwebUrl: 'https://e.com/a'\n---\n",
         encoding="utf-8",
     )
+    (tmp_path / "baddate.md").write_text(
+        "---\ntitle: T\npublishedDateTime: 2021-02-30T04:31:00Z\nwebUrl: 'https://e.com/b'\n---\n",
+        encoding="utf-8",
+    )
     (tmp_path / "bomb.md").write_text(
         "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n---\n",
@@ -55,6 +59,7 @@ def test_bad_input_fails_cleanly_without_a_traceback(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     rules = [line.split(" [", 1)[1].split("]", 1)[0] for line in lines[:-1]]
     assert rules == [
+        "invalid-date-time",
         "yaml-alias",
         "json-syntax",
         "binary",
@@ -62,8 +67,9 @@ def test_bad_input_fails_cleanly_without_a_traceback(tmp_path: Path) -> None:
         "too-large",
         "yaml-type",
     ]
-    assert lines[1].startswith(f"{tmp_path / 'broken.json'}:2:13: error [json-syntax] ")
-    assert lines[-1] == "1 records, 1 valid, 0 invalid, 6 files unreadable"
+    assert lines[0].startswith(f"{tmp_path / 'baddate.md'}:3: error [invalid-date-time] ")
+    assert lines[2].startswith(f"{tmp_path / 'broken.json'}:2:13: error [json-syntax] ")
+    assert lines[-1] == "2 records, 1 valid, 1 invalid, 6 files unreadable"
 
 
 def test_stdin_through_a_real_pipe() -> None:
