@@ -107,7 +107,7 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
     if local == "feed":
         _check_feed(root, findings)
     else:
-        _check_entry(root, None, findings)
+        _check_entry(root, False, findings)
     findings.problems.extend(schema_problems(tree, findings))
     return findings.problems
 
@@ -219,17 +219,21 @@ def _check_feed(feed: etree._Element, findings: Findings) -> None:
     _check_metadata(feed, findings)
     check_self(feed, findings)
     entries = atom_children(feed, "entry")
-    first_entry = feed.index(entries[0]) if entries else len(feed)
+    seen_entry = False
     for child in atom_children(feed):
-        if qname(child)[1] != "entry" and feed.index(child) > first_entry:
+        if qname(child)[1] == "entry":
+            seen_entry = True
+        elif seen_entry:
             findings.add(
                 "atom-misplaced-metadata",
                 child,
                 f"<{qname(child)[1]}> belongs to the feed but comes after the first <entry>: "
                 "move it before the entries.",
             )
+    # Computed once: per entry it would make the check quadratic in entries.
+    feed_has_author = bool(atom_children(feed, "author"))
     for entry in entries:
-        _check_entry(entry, feed, findings)
+        _check_entry(entry, feed_has_author, findings)
     _check_unique_ids(entries, findings)
 
 
@@ -277,11 +281,10 @@ def _check_metadata(element: etree._Element, findings: Findings) -> None:
     check_alternates(element, findings)
 
 
-def _check_entry(entry: etree._Element, feed: etree._Element | None, findings: Findings) -> None:
+def _check_entry(entry: etree._Element, feed_has_author: bool, findings: Findings) -> None:
     _check_required(entry, findings)
     _check_metadata(entry, findings)
     names = {qname(child)[1] for child in atom_children(entry)}
-    feed_has_author = feed is not None and bool(atom_children(feed, "author"))
     if "author" not in names and not _source_has_author(entry) and not feed_has_author:
         findings.add(
             "atom-missing-author",

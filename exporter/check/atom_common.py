@@ -23,10 +23,13 @@ WARNING = Severity.WARNING
 
 def qname(element: etree._Element) -> tuple[str | None, str]:
     """(namespace, local name) of an element; comments and PIs give ("", "")."""
-    if not isinstance(element.tag, str):
+    tag = element.tag
+    if not isinstance(tag, str):
         return "", ""
-    name = etree.QName(element)
-    return name.namespace, name.localname
+    if tag[0] == "{":
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag
 
 
 def is_atom(element: etree._Element, *names: str) -> bool:

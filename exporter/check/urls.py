@@ -23,6 +23,7 @@ _IRI_CHAR = re.compile(
     "\U000d0000-\U000dfffd\U000e1000-\U000efffd\ue000-\uf8ff"
     "\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
 )
+_NOT_IRI_CHAR = re.compile("[^" + _IRI_CHAR.pattern[1:])
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Schemes whose URLs always name a host: `http:/example.com` is a typo.
 HIERARCHICAL_SCHEMES = frozenset({"http", "https", "ftp"})
@@ -44,9 +45,9 @@ def is_absolute(value: str) -> bool:
 def invalid_iri_character(value: str) -> str | None:
     """The first character that may not appear in an IRI (space, quote, `<`, a
     lone `%`, a control character...), or None if all are allowed."""
-    for char in value:
-        if _IRI_CHAR.fullmatch(char) is None:
-            return char
+    bad = _NOT_IRI_CHAR.search(value)
+    if bad is not None:
+        return bad.group()
     match = _BAD_PERCENT.search(value)
     if match is not None:
         return "%"
