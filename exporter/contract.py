@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from exporter.problems import Problem, json_pointer
 from exporter.records import Record, ScalarOrigin
-from exporter.schemas import load_json_schema
+from exporter.resources import load_json_schema
 
 SCHEMA_NAME = "article.schema.json"
 

@@ -10,15 +10,15 @@ anticipate.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from lxml import etree
 
 from exporter.check.atom_common import Findings
 from exporter.check.xmldoc import line_of
 from exporter.problems import Problem, Severity
+from exporter.resources import schema_path
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "atom.rng"
+SCHEMA_PATH = schema_path("atom.rng")
 # libxml2 follows a real error with summaries of every enclosing element.
 _CASCADE_MARKERS = ("failed to validate content", "Invalid sequence in interleave")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -23,8 +22,9 @@ from exporter.check.jsonfeed_parse import JSONValue, parse_json, pointer_lines
 from exporter.check.jsonfeed_rules import rule_problems
 from exporter.check.urls import is_valid_absolute_iri
 from exporter.problems import Problem, json_pointer
+from exporter.resources import schema_path
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "jsonfeed-1.1.schema.json"
+SCHEMA_PATH = schema_path("jsonfeed-1.1.schema.json")
 _REQUIRED_KEY = re.compile(r"'(.+)' is a required property")
 TOP_LEVEL_REQUIRED = {"version", "title", "items"}
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 from lxml import etree
 
@@ -22,8 +21,9 @@ from exporter.check.rss_report import Report, child_elements, line_of, local_nam
 from exporter.check.rss_structure import ATOM_NS, check_structure
 from exporter.check.rss_values import is_full_url
 from exporter.problems import Problem
+from exporter.resources import schema_path
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "rss.rng"
+SCHEMA_PATH = schema_path("rss.rng")
 KNOWN_VERSIONS = ("0.91", "0.92", "2.0")
 _GENERIC_SCHEMA_MESSAGE = re.compile(r"failed to validate content|in interleave")
 
