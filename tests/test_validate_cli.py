@@ -470,8 +470,11 @@ def test_pre_commit_hook_runs_validate_on_record_files() -> None:
     assert hook["language"] == "python"
     pattern = re.compile(hook["files"])
     for name in ("a.md", "b.markdown", "c.txt", "d.json", "e.jsonl"):
-        assert pattern.search(name), name
-    assert not pattern.search("f.yaml")
+        assert pattern.search(f"records/{name}"), name
+        assert pattern.search(f"seeds/sub/{name}"), name
+    assert not pattern.search("records/f.yaml")
+    assert not pattern.search("README.md"), "a README outside the record folders is no record"
+    assert hook["require_serial"] is True, "duplicate webUrls need every file in one process"
     # pre-commit appends file names: the same call must work
     result = run(*hook["entry"].split()[1:], str(SEED))
     assert result.exit_code == 0
