@@ -4,8 +4,6 @@ wrapper div, base64 for binary content, and HTML a reader should not run."""
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from exporter.check.atom_common import (
@@ -33,15 +31,9 @@ from exporter.check.html import (
     xhtml_relative_urls,
     xhtml_risks,
 )
+from exporter.markup import looks_like_markup
 
 TEXT_TYPES = ("text", "html", "xhtml")
-_HTML_TAG = re.compile(
-    r"</?(?:a|abbr|b|blockquote|br|code|div|em|h[1-6]|hr|i|img|li|ol|p|pre|q|s|small|span|"
-    r"strong|sub|sup|table|td|th|tr|u|ul)(?:\s[^<>]*)?/?>"
-    # an escaped entity such as &amp;nbsp; shows up as "&nbsp;" in a text reader
-    r"|&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#x[0-9A-Fa-f]{2,6});",
-    re.IGNORECASE,
-)
 
 
 def check_text_construct(element: etree._Element, findings: Findings) -> None:
@@ -83,7 +75,7 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
         for risk in html_risks(text):
             findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
         _relative_references(element, html_relative_urls(text), findings)
-    elif _HTML_TAG.search(text):
+    elif looks_like_markup(text):
         findings.add(
             "atom-html-in-text",
             element,
