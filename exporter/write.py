@@ -18,22 +18,57 @@ def temp_path(target: Path, pid: int | None = None) -> Path:
     return target.with_name(f".{target.name}.{os.getpid() if pid is None else pid}.tmp")
 
 
+class AtomicFile:
+    """A file written in pieces that appears at `target` whole or not at all.
+
+    `write()` appends to a temporary file in the target's folder; `commit()`
+    fsyncs and renames it over the target; `abort()` (or leaving the `with`
+    block on an exception) removes it. Used to stream feeds too large to hold
+    in memory.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary = temp_path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(target)
+        self._handle = open(self.temporary, "wb")  # noqa: SIM115 - closed in commit/abort
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._handle.write(data)
+        self.size += len(data)
+
+    def commit(self) -> None:
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            os.replace(self.temporary, self.target)
+        except BaseException:
+            self.abort()
+            raise
+        _fsync_folder(self.target.parent)
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self._handle.close()
+        with contextlib.suppress(OSError):
+            self.temporary.unlink()
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        if not self._handle.closed:
+            self.abort()
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Replace `target` with `data` atomically; raises OSError if it cannot."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(target)
-    temporary = temp_path(target)
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    _fsync_folder(target.parent)
+    with AtomicFile(target) as output:
+        output.write(data)
+        output.commit()
 
 
 def remove_leftovers(target: Path) -> list[Path]:
