@@ -18,6 +18,7 @@ from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_
 from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
 from exporter.report import Report, write_report
 from exporter.select import Selection, parse_since
+from exporter.timings import dump_if_requested
 
 FORMAT_NAMES = (*FEED_FILE_NAMES, "all")
 
@@ -160,6 +161,7 @@ def export(
         for path in result.written:
             click.echo(f"wrote {path}", err=True)
     write_report(_report(result, quiet), output_format, sys.stderr)
+    dump_if_requested()
     sys.exit(int(result.status))
 
 

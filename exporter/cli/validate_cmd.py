@@ -19,6 +19,7 @@ from exporter.collect import collect
 from exporter.contract import schema as contract_schema
 from exporter.problems import Problem
 from exporter.report import Report, write_report
+from exporter.timings import dump_if_requested
 
 
 @click.command()
@@ -73,6 +74,7 @@ def validate(
             if name not in failed:
                 click.echo(f"{name}: ok", err=True)
     write_report(report, output_format, sys.stdout)
+    dump_if_requested()
     sys.exit(1 if report.errors else 0)
 
 
