@@ -1,22 +1,51 @@
-"""Load → validate: every input file becomes valid records or problems.
+"""Load → validate → model: every input file becomes articles or problems.
 
 Shared by `validate` and `export`, so both accept and reject exactly the same
-records with the same messages.
+records with the same messages. Each file is checked on its own (`check_file`),
+which lets files be checked in parallel (`jobs`) and outcomes be cached; only
+the duplicate-webUrl rule needs all files, and runs afterwards in input order.
+Raw record dicts are dropped as soon as a record is checked: only compact
+`Article`s are kept, so memory stays bounded on large inputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from exporter.contract import check_record
-from exporter.crosscheck import duplicate_urls
 from exporter.load.settings import LoadSettings
 from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
 from exporter.records import Record
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRecord:
+    """One record after the contract: its article when valid, else its problems.
+    `url` and `url_line` feed the cross-record duplicate rule."""
+
+    source: str
+    url: str | None
+    url_line: int | None
+    problems: tuple[Problem, ...]
+    article: Article | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """Everything one input file contributes; picklable, so workers return it."""
+
+    name: str
+    load_problems: tuple[Problem, ...]
+    records: tuple[CheckedRecord, ...]
 
 
 @dataclass
@@ -25,29 +54,63 @@ class Collection:
     so that a report can account for each one."""
 
     files: list[str] = field(default_factory=list)
-    valid: list[Record] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
     invalid: int = 0
     unreadable: int = 0
 
-    @property
-    def articles(self) -> list[Article]:
-        return [article_from_record(r.data, r.body, r.source) for r in self.valid]
-
     def summary(self) -> str:
         return (
-            f"{self.records} records, {len(self.valid)} valid, {self.invalid} invalid, "
+            f"{self.records} records, {len(self.articles)} valid, {self.invalid} invalid, "
             f"{self.unreadable} files unreadable"
         )
 
     def counts(self) -> dict[str, int]:
         return {
             "records": self.records,
-            "valid": len(self.valid),
+            "valid": len(self.articles),
             "invalid": self.invalid,
             "unreadable": self.unreadable,
         }
+
+
+def check_file(name: str, settings: LoadSettings, stdin: BinaryIO | None = None) -> FileOutcome:
+    """Load one input and check each of its records against the contract."""
+    items = load_source(name, settings, stdin)
+    load_problems = tuple(item for item in items if isinstance(item, Problem))
+    records = tuple(_check(item) for item in items if isinstance(item, Record))
+    shown = STDIN_NAME if name == STDIN else name
+    return FileOutcome(shown, load_problems, records)
+
+
+def _check(record: Record) -> CheckedRecord:
+    problems = tuple(check_record(record))
+    url = record.data.get("webUrl")
+    return CheckedRecord(
+        source=record.source,
+        url=url if isinstance(url, str) else None,
+        url_line=record.line_of("/webUrl"),
+        problems=problems,
+        article=None if problems else article_from_record(record.data, record.body, record.source),
+    )
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _outcomes(
+    inputs: list[str], settings: LoadSettings, stdin: BinaryIO | None, jobs: int
+) -> Iterator[FileOutcome]:
+    """Outcomes in input order, from a process pool when it pays off."""
+    if jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD or STDIN in inputs:
+        for name in inputs:
+            yield check_file(name, settings, stdin)
+        return
+    chunk = max(1, min(256, len(inputs) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(check_file, inputs, [settings] * len(inputs), chunksize=chunk)
 
 
 def collect(
@@ -56,42 +119,63 @@ def collect(
     *,
     stdin: BinaryIO | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> Collection:
     settings = settings or LoadSettings()
     inputs = discover(paths)
     # `files` uses the names problems carry, so reports match problems to inputs
     result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
-    loaded: list[Record] = []
-    for done, name in enumerate(inputs, start=1):
-        items = load_source(name, settings, stdin)
-        records = [item for item in items if isinstance(item, Record)]
-        failures = [item for item in items if isinstance(item, Problem)]
-        result.problems.extend(failures)
-        if records:
-            result.invalid += len(failures)
-            result.records += len(failures)
-        elif failures:
-            result.unreadable += 1
-        loaded.extend(records)
+    first_seen: dict[str, tuple[int, str]] = {}
+    for done, outcome in enumerate(_outcomes(inputs, settings, stdin, jobs), start=1):
+        _merge(outcome, result, first_seen)
         if progress is not None:
             progress(done, len(inputs))
-    _validate(loaded, result)
     order = {name: index for index, name in enumerate(result.files)}
     result.problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line or 0))
     return result
 
 
-def _validate(loaded: list[Record], result: Collection) -> None:
-    duplicates = duplicate_urls(loaded)
-    for index, record in enumerate(loaded):
-        problems = check_record(record)
+def _merge(
+    outcome: FileOutcome, result: Collection, first_seen: dict[str, tuple[int, str]]
+) -> None:
+    result.problems.extend(outcome.load_problems)
+    if not outcome.records:
+        if outcome.load_problems:
+            result.unreadable += 1
+        return
+    # a file with some readable records: each unreadable part counts as a bad record
+    result.records += len(outcome.load_problems)
+    result.invalid += len(outcome.load_problems)
+    for record in outcome.records:
+        problems = list(record.problems)
+        duplicate = _duplicate(record, result.records, first_seen)
         # Every problem is reported, not just the first; but a webUrl the
         # contract already rejects gets that one message only.
-        if index in duplicates and all(p.pointer != "/webUrl" for p in problems):
-            problems.append(duplicates[index])
+        if duplicate is not None and all(p.pointer != "/webUrl" for p in problems):
+            problems.append(duplicate)
         result.records += 1
         if problems:
             result.invalid += 1
             result.problems.extend(problems)
-        else:
-            result.valid.append(record)
+        elif record.article is not None:
+            result.articles.append(record.article)
+
+
+def _duplicate(
+    record: CheckedRecord, serial: int, first_seen: dict[str, tuple[int, str]]
+) -> Problem | None:
+    """webUrl is an article's identity: the first record (in sorted input order)
+    keeps it; each later one is a problem naming both places."""
+    if record.url is None:
+        return None
+    where = record.source + (f":{record.url_line}" if record.url_line else "")
+    first_serial, earlier = first_seen.setdefault(record.url, (serial, where))
+    if first_serial == serial:
+        return None
+    return Problem(
+        path=record.source,
+        rule="duplicate-url",
+        message=f"webUrl {record.url} is also used by {earlier}; each article needs its own webUrl",
+        line=record.url_line,
+        pointer="/webUrl",
+    )
