@@ -245,7 +245,7 @@ def test_counts_and_stages_are_read_from_what_each_command_prints(tmp_path: Path
 
 
 def test_a_failed_run_gives_no_ratio() -> None:
-    runs = {
+    runs: dict[str, dict[str, Any]] = {
         "baseline": {"ok": True, "wall_seconds": 10.0, "stages": {"load": 2.0, "validate": 4.0}},
         "validate": {"ok": True, "wall_seconds": 2.0},
         "export_cold": {"ok": False, "wall_seconds": 0.1},
