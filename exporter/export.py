@@ -1,29 +1,39 @@
 """The export pipeline: collect -> select -> render -> verify -> write.
 
 No click here: the CLI builds an `ExportRequest`, calls `run_export`, reports
-the `ExportResult` and exits with `result.status`. Every feed is rendered and
-verified before the first byte is written, so a failure in any format leaves
-all previous files untouched.
+the `ExportResult` and exits with `result.status`. Feeds are rendered and
+verified in batches and streamed into temporary files, so memory does not grow
+with the number of articles; the temporary files replace the previous feeds
+only after every batch of every format passed, so a failure in any format
+leaves all previous files untouched.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
+from exporter.batches import BATCH_SIZE, jobs_for, render_batches
+from exporter.check.checker import size_problems
 from exporter.collect import collect
 from exporter.config import FeedConfig
 from exporter.load.settings import LoadSettings
 from exporter.model import Article
 from exporter.problems import Problem
 from exporter.render import FeedFormat, get_format
+from exporter.render.pieces import SEPARATORS
+from exporter.render.view import articles_updated
 from exporter.select import Selection, select
-from exporter.verify import errors, verify
-from exporter.write import write_atomic
+from exporter.timings import stage
+from exporter.verify import errors
+from exporter.write import AtomicFile
 
 
 class ExportStatus(IntEnum):
@@ -43,14 +53,19 @@ class ExportRequest:
     strict: bool = False
     stdout: BinaryIO | None = None  # write the single format here instead of a file
     settings: LoadSettings | None = None  # bounds for reading records
+    jobs: int = 1  # processes for checking records and rendering batches
     now: datetime | None = None  # pins the clock of date plausibility checks (tests)
 
 
 @dataclass(slots=True)
 class FeedOutput:
+    """One feed as verified and (unless verification failed) delivered.
+    `digest` is the SHA-256 of exactly the bytes that were checked."""
+
     format: FeedFormat
-    data: bytes
-    problems: list[Problem]
+    problems: list[Problem] = field(default_factory=list)
+    size: int = 0
+    digest: str = ""
     path: Path | None = None
 
 
@@ -80,7 +95,8 @@ class ExportResult:
 
 def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -> ExportResult:
     """Collect records from `paths`, then export the valid ones."""
-    collection = collect(paths, request.settings)
+    with stage("collect"):
+        collection = collect(paths, request.settings, jobs=request.jobs)
     result = ExportResult(
         status=ExportStatus.OK,
         files=list(collection.files),
@@ -102,60 +118,141 @@ def export_articles(
     feed: FeedConfig,
     result: ExportResult | None = None,
 ) -> ExportResult:
-    """Select, render, verify and (only if every feed passed) write."""
+    """Select, then render and verify in batches, streaming into temporary files
+    that replace the previous feeds only once every batch of every format passed."""
     if result is None:
         result = ExportResult(status=ExportStatus.OK, records=len(articles))
-    selected = select(articles, request.selection)
+    with stage("select"):
+        selected = select(articles, request.selection)
     result.record_problems += selected.problems
     result.exported = len(selected.articles)
     result.left_out = selected.dropped
+    result.outputs = [FeedOutput(get_format(name)) for name in request.formats]
 
-    for name in request.formats:
-        output = _render_and_verify(get_format(name), selected.articles, feed, request)
-        result.outputs.append(output)
-        result.feed_problems += output.problems
-        failures = errors(output.problems)
-        if failures:
-            result.status = ExportStatus.OUR_BUG
-            first = failures[0]
-            result.reason = (
-                f"our own {output.format.file_name} failed verification ({first.rule}: "
-                f"{first.message}); this is a bug in feed-exporter"
-            )
-            return result
-
-    return _deliver(result, request)
-
-
-def _render_and_verify(
-    feed_format: FeedFormat, articles: list[Article], feed: FeedConfig, request: ExportRequest
-) -> FeedOutput:
+    sinks: dict[str, Sink] = {}
     try:
-        data = feed_format.render(articles, feed)
-    except Exception as error:  # any renderer failure is our bug, reported like one
-        problem = Problem(
-            path=feed_format.file_name,
-            rule="export-render-failed",
-            message=f"rendering failed: {type(error).__name__}: {error}",
-        )
-        return FeedOutput(feed_format, b"", [problem])
-    problems = verify(data, feed_format.file_name, feed.url_for(feed_format.name), request.now)
-    return FeedOutput(feed_format, data, problems)
-
-
-def _deliver(result: ExportResult, request: ExportRequest) -> ExportResult:
-    if request.stdout is not None:
         for output in result.outputs:
-            request.stdout.write(output.data)
-        request.stdout.flush()
-        return result
-    for output in result.outputs:
-        target = request.out_dir / output.format.file_name
-        try:
-            write_atomic(target, output.data)
-        except OSError as error:
-            result.status = ExportStatus.USAGE
-            result.reason = f"cannot write {target}: {error.strerror or error}"
-            return result
-        output.path = target
+            sinks[output.format.name] = _sink(output.format, request)
+        _stream(selected.articles, request, feed, result, sinks)
+        if result.status is ExportStatus.OK:
+            with stage("write"):
+                _deliver(result, request, sinks)
+    except WriteFailed as failure:
+        result.status = ExportStatus.USAGE
+        result.reason = f"cannot write {failure.target}: {failure.reason}"
+    finally:
+        for sink in sinks.values():
+            sink.close()
     return result
+
+
+def _stream(
+    articles: list[Article],
+    request: ExportRequest,
+    feed: FeedConfig,
+    result: ExportResult,
+    sinks: dict[str, Sink],
+) -> None:
+    outputs = {output.format.name: output for output in result.outputs}
+    hashes = {name: hashlib.sha256() for name in outputs}
+    tails: dict[str, bytes] = {}
+    jobs = jobs_for(request.formats, articles, feed, articles_updated(articles), request.now)
+    workers = request.jobs if len(articles) > BATCH_SIZE else 1  # one batch: no pool
+    with stage("render+verify"):
+        for index, batch in enumerate(render_batches(jobs, workers)):
+            for name, output in outputs.items():
+                output.problems += batch.problems[name]
+                failures = errors(batch.problems[name])
+                if failures:
+                    _our_bug(result, output, failures[0])
+                    return
+                pieces = batch.pieces[name]
+                head = pieces.head if index == 0 else SEPARATORS[name]
+                for part in (head, pieces.body):
+                    sinks[name].write(part)
+                    hashes[name].update(part)
+                tails[name] = pieces.tail
+    for name, output in outputs.items():
+        sinks[name].write(tails[name])
+        hashes[name].update(tails[name])
+        output.size = sinks[name].size
+        output.digest = hashes[name].hexdigest()
+        output.problems += size_problems(output.size, output.format.file_name)
+    result.feed_problems = [p for output in result.outputs for p in output.problems]
+
+
+def _our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:
+    result.status = ExportStatus.OUR_BUG
+    result.feed_problems = [p for each in result.outputs for p in each.problems]
+    result.reason = (
+        f"our own {output.format.file_name} failed verification ({first.rule}: "
+        f"{first.message}); this is a bug in feed-exporter"
+    )
+
+
+class WriteFailed(Exception):
+    """An OSError while writing one feed, with the file it was meant for."""
+
+    def __init__(self, target: object, error: OSError) -> None:
+        super().__init__(f"{target}: {error}")
+        self.target = target
+        self.reason = error.strerror or str(error)
+
+
+class Sink:
+    """Where one feed's bytes go while it is streamed: a temporary file beside the
+    target (renamed over it on commit), or a spooled buffer for standard output.
+    Every OSError leaves as WriteFailed naming the target."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.target = target
+        self.size = 0
+        try:
+            self._file = AtomicFile(target) if target is not None else None
+        except OSError as error:
+            raise WriteFailed(target, error) from error
+        self._buffer: IO[bytes] | None = None
+        if target is None:  # closed in close(); spills to disk past 64 MiB
+            self._buffer = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115
+
+    def write(self, data: bytes) -> None:
+        try:
+            if self._file is not None:
+                self._file.write(data)
+            elif self._buffer is not None:
+                self._buffer.write(data)
+        except OSError as error:
+            raise WriteFailed(self.target or "standard output", error) from error
+        self.size += len(data)
+
+    def deliver(self, stdout: BinaryIO | None) -> None:
+        try:
+            if self._file is not None:
+                self._file.commit()
+            elif self._buffer is not None and stdout is not None:
+                self._buffer.seek(0)
+                shutil.copyfileobj(self._buffer, stdout)
+        except OSError as error:
+            raise WriteFailed(self.target or "standard output", error) from error
+
+    def close(self) -> None:
+        """Drop whatever was not delivered (a no-op after a commit)."""
+        if self._file is not None:
+            self._file.abort_unless_committed()
+        if self._buffer is not None:
+            self._buffer.close()
+
+
+def _sink(feed_format: FeedFormat, request: ExportRequest) -> Sink:
+    if request.stdout is not None:
+        return Sink(None)
+    return Sink(request.out_dir / feed_format.file_name)
+
+
+def _deliver(result: ExportResult, request: ExportRequest, sinks: dict[str, Sink]) -> None:
+    for output in result.outputs:
+        sinks[output.format.name].deliver(request.stdout)
+        if request.stdout is None:
+            output.path = request.out_dir / output.format.file_name
+    if request.stdout is not None:
+        request.stdout.flush()

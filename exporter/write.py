@@ -56,12 +56,15 @@ class AtomicFile:
         with contextlib.suppress(OSError):
             self.temporary.unlink()
 
+    def abort_unless_committed(self) -> None:
+        if not self._handle.closed:
+            self.abort()
+
     def __enter__(self) -> AtomicFile:
         return self
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
-        if not self._handle.closed:
-            self.abort()
+        self.abort_unless_committed()
 
 
 def write_atomic(target: Path, data: bytes) -> None:

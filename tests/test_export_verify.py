@@ -3,9 +3,11 @@ is caught before anything is written."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -91,8 +93,10 @@ def test_verify_reports_errors_for_broken_output(case: str) -> None:
 def _break(format_name: str, monkeypatch: pytest.MonkeyPatch, bug: str) -> None:
     original = FORMATS[format_name]
 
-    def broken_render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
-        data = original.render(articles, feed)
+    def broken_render(
+        articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None
+    ) -> bytes:
+        data = original.render(articles, feed, updated)
         if bug == "raise":
             raise RuntimeError("renderer exploded")
         if format_name == "json":
@@ -145,5 +149,6 @@ def test_successful_export_writes_what_was_verified(tmp_path: Path) -> None:
     assert result.exported == 50 and result.left_out == 250
     assert [p.name for p in result.written] == ["rss.xml", "atom.xml", "feed.json"]
     for output in result.outputs:
-        assert output.path is not None and output.path.read_bytes() == output.data
+        assert output.path is not None
+        assert hashlib.sha256(output.path.read_bytes()).hexdigest() == output.digest
         assert output.problems == []

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from exporter.cli.options import (
+    jobs_option,
+    jobs_or_default,
     load_bounds,
     output_format,
     record_paths,
@@ -83,6 +85,7 @@ def _fail(message: str) -> None:
 @click.option("--strict", is_flag=True, help="Any rejected record is fatal: exit 1, write nothing.")
 @output_format
 @load_bounds
+@jobs_option
 @verbosity
 def export(
     paths: tuple[str, ...],
@@ -104,6 +107,7 @@ def export(
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -155,6 +159,7 @@ def export(
         strict=strict,
         stdout=sys.stdout.buffer if output == "-" else None,
         settings=settings_from(max_file_size, max_depth),
+        jobs=jobs_or_default(jobs),
     )
     result = run_export(record_paths(paths), request, feed)
     if verbose:

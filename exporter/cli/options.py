@@ -82,6 +82,23 @@ def load_bounds(function: F) -> F:
     )(function)
 
 
+def jobs_option(function: F) -> F:
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Processes for reading, checking and rendering (default: number of cores). "
+        "Output is identical for any value.",
+    )(function)
+
+
+def jobs_or_default(jobs: int | None) -> int:
+    from exporter.collect import default_jobs
+
+    return jobs if jobs is not None else default_jobs()
+
+
 def settings_from(max_file_size: int, max_depth: int) -> LoadSettings:
     return LoadSettings(max_bytes=max_file_size, max_depth=max_depth)
 

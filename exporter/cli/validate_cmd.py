@@ -9,6 +9,8 @@ import click
 
 from exporter.cli.options import (
     Progress,
+    jobs_option,
+    jobs_or_default,
     load_bounds,
     output_format,
     record_paths,
@@ -26,12 +28,14 @@ from exporter.timings import dump_if_requested
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @output_format
 @load_bounds
+@jobs_option
 @verbosity
 def validate(
     paths: tuple[str, ...],
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    jobs: int | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -52,7 +56,10 @@ def validate(
     progress = Progress(enabled=not quiet, label="Validating")
     try:
         collection = collect(
-            record_paths(paths), settings_from(max_file_size, max_depth), progress=progress
+            record_paths(paths),
+            settings_from(max_file_size, max_depth),
+            progress=progress,
+            jobs=jobs_or_default(jobs),
         )
     finally:
         progress.close()

@@ -1,6 +1,7 @@
 """Renderer registry: format name -> how to render it and where it goes.
 
-Every renderer has one signature, `render(articles, feed) -> bytes`; adding a
+Every renderer has one signature, `render(articles, feed, updated=None) -> bytes`
+(`updated` pins the feed-level date when a feed is rendered in batches); adding a
 format is one new module and one line here.
 """
 
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from exporter.config import FEED_FILE_NAMES, FeedConfig
 from exporter.model import Article
 from exporter.render import atom, jsonfeed, rss
 
-Renderer = Callable[[Sequence[Article], FeedConfig], bytes]
+Renderer = Callable[[Sequence[Article], FeedConfig, datetime | None], bytes]
 
 
 @dataclass(frozen=True, slots=True)

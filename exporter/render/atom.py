@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from exporter.config import FeedConfig
 from exporter.model import Article
@@ -12,7 +13,7 @@ from exporter.render.view import entry_views, feed_updated, plain_text
 MEDIA_TYPE = "application/atom+xml"
 
 
-def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
+def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
     entries = entry_views(articles, feed)
     generator = new_generator("atom")
     generator.id(feed.url_for("atom"))
@@ -33,7 +34,7 @@ def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
         generator.icon(feed.icon)
     if feed.logo:
         generator.logo(feed.logo)
-    set_feed_updated(generator, feed_updated(entries))
+    set_feed_updated(generator, updated or feed_updated(entries))
 
     for view in entries:
         entry, extras = new_entry(generator, view.published)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from exporter.config import FeedConfig
@@ -14,7 +15,8 @@ MEDIA_TYPE = "application/feed+json"
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
+def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
+    """`updated` is accepted for the common signature; JSON Feed has no feed date."""
     document: dict[str, Any] = {
         "version": VERSION,
         "title": plain_text(feed.title),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from datetime import datetime
 
 from exporter.config import FeedConfig
 from exporter.model import Article
@@ -13,7 +14,7 @@ from exporter.render.view import entry_views, feed_updated, plain_text
 MEDIA_TYPE = "application/rss+xml"
 
 
-def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
+def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
     entries = entry_views(articles, feed)
     generator = new_generator("rss")
     generator.title(plain_text(feed.title))
@@ -28,7 +29,7 @@ def render(articles: Sequence[Article], feed: FeedConfig) -> bytes:
         generator.image(url=feed.logo, title=plain_text(feed.title), link=feed.site_url)
     if feed.author.email:
         generator.managingEditor(f"{feed.author.email} ({plain_text(feed.author.name)})")
-    set_feed_updated(generator, feed_updated(entries))
+    set_feed_updated(generator, updated or feed_updated(entries))
 
     for view in entries:
         entry, extras = new_entry(generator, view.published)

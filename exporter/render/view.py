@@ -103,6 +103,17 @@ def feed_updated(entries: Sequence[EntryView]) -> datetime:
     """The newest entry's date; for an empty feed SOURCE_DATE_EPOCH, else a fixed epoch."""
     if entries:
         return max(entry.published for entry in entries)
+    return _empty_feed_date()
+
+
+def articles_updated(articles: Sequence[Article]) -> datetime:
+    """`feed_updated` computed from articles, before any view is built."""
+    if articles:
+        return max(utc_seconds(article.published_at) for article in articles)
+    return _empty_feed_date()
+
+
+def _empty_feed_date() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
