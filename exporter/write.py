@@ -4,6 +4,10 @@ The bytes go to a temporary file in the same folder (same file system, so
 `os.replace` is an atomic rename), are fsynced, then renamed over the target and
 the folder entry is fsynced. Temporary names carry the writer's pid
 (`.rss.xml.<pid>.tmp`) so a later run can remove leftovers of a killed one.
+
+Several feeds are committed together with `commit_all`: every temporary file is
+written and fsynced before the first rename, so a full disk or a permission or
+I/O error leaves every previous feed untouched.
 """
 
 from __future__ import annotations
@@ -11,7 +15,13 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
+
+# Created exclusively and never through a symbolic link planted at its name.
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+# Temporary files of this process still being written: never a "leftover".
+_OPEN: set[Path] = set()
 
 
 def temp_path(target: Path, pid: int | None = None) -> Path:
@@ -21,43 +31,70 @@ def temp_path(target: Path, pid: int | None = None) -> Path:
 class AtomicFile:
     """A file written in pieces that appears at `target` whole or not at all.
 
-    `write()` appends to a temporary file in the target's folder; `commit()`
-    fsyncs and renames it over the target; `abort()` (or leaving the `with`
-    block on an exception) removes it. Used to stream feeds too large to hold
-    in memory.
+    `write()` appends to a temporary file in the target's folder; `prepare()`
+    fsyncs and closes it (the target is still untouched); `commit()` prepares
+    and renames it over the target; `abort()` (or leaving the `with` block
+    without a commit) removes it. Every failure is an OSError, after which the
+    target is as it was. Used to stream feeds too large to hold in memory.
     """
 
     def __init__(self, target: Path) -> None:
         self.target = target
         self.temporary = temp_path(target)
+        self.size = 0
+        self.committed = False
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(target)
-        self._handle = open(self.temporary, "wb")  # noqa: SIM115 - closed in commit/abort
-        self.size = 0
+        self._descriptor: int | None = os.open(self.temporary, _TEMP_FLAGS, 0o666)
+        _OPEN.add(self.temporary)
 
     def write(self, data: bytes) -> None:
-        self._handle.write(data)
+        if self._descriptor is None:
+            raise ValueError(f"{self.temporary} is no longer open for writing")
+        view = memoryview(data)
+        while view:  # os.write may write less than asked (signals, pipes, quotas)
+            view = view[os.write(self._descriptor, view) :]
         self.size += len(data)
 
-    def commit(self) -> None:
+    def prepare(self) -> None:
+        """Make the bytes durable in the temporary file and close it."""
+        descriptor = self._descriptor
+        if descriptor is None:
+            return
+        self._descriptor = None
         try:
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-            self._handle.close()
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        except BaseException:
+            self.abort()
+            raise
+
+    def commit(self) -> None:
+        if self.committed:
+            return
+        self.prepare()
+        try:
             os.replace(self.temporary, self.target)
         except BaseException:
             self.abort()
             raise
+        self.committed = True
+        _OPEN.discard(self.temporary)
         _fsync_folder(self.target.parent)
 
     def abort(self) -> None:
-        with contextlib.suppress(OSError):
-            self._handle.close()
+        descriptor, self._descriptor = self._descriptor, None
+        if descriptor is not None:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
         with contextlib.suppress(OSError):
             self.temporary.unlink()
+        _OPEN.discard(self.temporary)
 
     def abort_unless_committed(self) -> None:
-        if not self._handle.closed:
+        if not self.committed:
             self.abort()
 
     def __enter__(self) -> AtomicFile:
@@ -65,6 +102,22 @@ class AtomicFile:
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
         self.abort_unless_committed()
+
+
+def commit_all(files: Sequence[AtomicFile]) -> None:
+    """Commit several files: all are fsynced before the first rename, so an error
+    while preparing any of them leaves every target untouched (and every
+    temporary file removed). Only a failing rename, which within one folder
+    means the target itself is broken (say, a folder), can leave some replaced."""
+    try:
+        for file in files:
+            file.prepare()
+        for file in files:
+            file.commit()
+    except BaseException:
+        for file in files:
+            file.abort_unless_committed()
+        raise
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -84,7 +137,7 @@ def remove_leftovers(target: Path) -> list[Path]:
         return removed
     for candidate in candidates:
         match = pattern.match(candidate.name)
-        if match is None or _running(int(match.group(1))):
+        if match is None or candidate in _OPEN or _running(int(match.group(1))):
             continue
         with contextlib.suppress(OSError):
             candidate.unlink()
