@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from exporter.config import FeedConfig
+from exporter.config import FeedAuthor, FeedConfig
 from exporter.content import body_to_html
 from exporter.model import Article, Image
 
@@ -68,6 +69,13 @@ class EntryView:
 
 
 def entry_view(article: Article, feed: FeedConfig) -> EntryView:
+    return _entry_view(article, feed.author)
+
+
+# Formats of one batch are rendered one after another: each article's view (and
+# its Markdown rendering) is built once, not once per format.
+@lru_cache(maxsize=1024)
+def _entry_view(article: Article, feed_author: FeedAuthor) -> EntryView:
     provider = article.provider
     summary = plain_text(article.excerpt or "").strip() or None
     tags = tuple(dict.fromkeys(t for t in (plain_text(x).strip() for x in article.topics) if t))
@@ -76,8 +84,8 @@ def entry_view(article: Article, feed: FeedConfig) -> EntryView:
         url=article.url,
         title=plain_text(article.title),
         published=utc_seconds(article.published_at),
-        author_name=plain_text(provider.name) if provider else feed.author.name,
-        author_uri=provider.url if provider else feed.author.uri,
+        author_name=plain_text(provider.name) if provider else feed_author.name,
+        author_uri=provider.url if provider else feed_author.uri,
         via_url=(
             article.original_url
             if article.original_url and article.original_url != article.url
