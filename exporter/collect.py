@@ -30,13 +30,15 @@ PARALLEL_THRESHOLD = 64
 @dataclass(frozen=True, slots=True)
 class CheckedRecord:
     """One record after the contract: its article when valid, else its problems.
-    `url` and `url_line` feed the cross-record duplicate rule."""
+    `url` and `url_line` feed the cross-record duplicate rule; `url_line` is left
+    to `_url_line` when finding it would cost a second parse (fast YAML path)."""
 
     source: str
     url: str | None
     url_line: int | None
     problems: tuple[Problem, ...]
     article: Article | None
+    url_line_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +92,10 @@ def _check(record: Record) -> CheckedRecord:
     return CheckedRecord(
         source=record.source,
         url=url if isinstance(url, str) else None,
-        url_line=record.line_of("/webUrl"),
+        url_line=None if record.locations_deferred else record.line_of("/webUrl"),
         problems=problems,
         article=None if problems else article_from_record(record.data, record.body, record.source),
+        url_line_deferred=record.locations_deferred,
     )
 
 
@@ -125,9 +128,9 @@ def collect(
     inputs = discover(paths)
     # `files` uses the names problems carry, so reports match problems to inputs
     result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
-    first_seen: dict[str, tuple[int, str]] = {}
+    first_seen: dict[str, tuple[int, CheckedRecord]] = {}
     for done, outcome in enumerate(_outcomes(inputs, settings, stdin, jobs), start=1):
-        _merge(outcome, result, first_seen)
+        _merge(outcome, result, first_seen, settings)
         if progress is not None:
             progress(done, len(inputs))
     order = {name: index for index, name in enumerate(result.files)}
@@ -136,7 +139,10 @@ def collect(
 
 
 def _merge(
-    outcome: FileOutcome, result: Collection, first_seen: dict[str, tuple[int, str]]
+    outcome: FileOutcome,
+    result: Collection,
+    first_seen: dict[str, tuple[int, CheckedRecord]],
+    settings: LoadSettings,
 ) -> None:
     result.problems.extend(outcome.load_problems)
     if not outcome.records:
@@ -148,7 +154,7 @@ def _merge(
     result.invalid += len(outcome.load_problems)
     for record in outcome.records:
         problems = list(record.problems)
-        duplicate = _duplicate(record, result.records, first_seen)
+        duplicate = _duplicate(record, result.records, first_seen, settings)
         # Every problem is reported, not just the first; but a webUrl the
         # contract already rejects gets that one message only.
         if duplicate is not None and all(p.pointer != "/webUrl" for p in problems):
@@ -162,20 +168,35 @@ def _merge(
 
 
 def _duplicate(
-    record: CheckedRecord, serial: int, first_seen: dict[str, tuple[int, str]]
+    record: CheckedRecord,
+    serial: int,
+    first_seen: dict[str, tuple[int, CheckedRecord]],
+    settings: LoadSettings,
 ) -> Problem | None:
     """webUrl is an article's identity: the first record (in sorted input order)
     keeps it; each later one is a problem naming both places."""
     if record.url is None:
         return None
-    where = record.source + (f":{record.url_line}" if record.url_line else "")
-    first_serial, earlier = first_seen.setdefault(record.url, (serial, where))
+    first_serial, first = first_seen.setdefault(record.url, (serial, record))
     if first_serial == serial:
         return None
+    earlier_line = _url_line(first, settings)
+    earlier = first.source + (f":{earlier_line}" if earlier_line else "")
     return Problem(
         path=record.source,
         rule="duplicate-url",
         message=f"webUrl {record.url} is also used by {earlier}; each article needs its own webUrl",
-        line=record.url_line,
+        line=_url_line(record, settings),
         pointer="/webUrl",
     )
+
+
+def _url_line(record: CheckedRecord, settings: LoadSettings) -> int | None:
+    """The webUrl line, located by reading the file again when the fast YAML
+    path skipped it (only front matter, one record per file, is read that way)."""
+    if not record.url_line_deferred:
+        return record.url_line
+    for item in load_source(record.source, settings):
+        if isinstance(item, Record):
+            return item.line_of("/webUrl")
+    return None

@@ -27,6 +27,9 @@ class Record:
     body: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)
     origins: Mapping[str, ScalarOrigin] = field(default_factory=dict)
+    # Read by the fast YAML path: `lines` and `origins` are exact but computed by
+    # the reference parser on first use, so ask for them only when reporting.
+    locations_deferred: bool = False
 
     def line_of(self, pointer: str) -> int | None:
         """Line of the field, else of its nearest located parent, else the record's."""

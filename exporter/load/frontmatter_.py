@@ -2,13 +2,15 @@
 
 python-frontmatter's YAML handler finds the boundaries; the YAML itself goes
 through our event composer (python-frontmatter's own loader expands aliases and
-drops line numbers).
+drops line numbers), or through the fast path where that provably reads the
+same record; its lines and hints are then computed only if a problem needs them.
 """
 
 from __future__ import annotations
 
 from frontmatter.default_handlers import YAMLHandler
 
+from exporter.load.fast_yaml import deferred_locations, fast_compose
 from exporter.load.settings import LoadSettings
 from exporter.load.yaml_safe import YamlRefused, compose
 from exporter.problems import Problem
@@ -36,6 +38,19 @@ def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record |
         )
     yaml_text = text[opening.end() : closing.start()]
     offset = text.count("\n", 0, opening.end())
+    body = text[closing.end() :].lstrip("\n")
+    fast = fast_compose(yaml_text, settings.max_depth)
+    if fast is not None:
+        lines, origins = deferred_locations(yaml_text, offset, settings.max_depth)
+        return Record(
+            data=fast,
+            source=name,
+            line=offset + 2,
+            body=body,
+            lines=lines,
+            origins=origins,
+            locations_deferred=True,
+        )
     try:
         document = compose(yaml_text, line_offset=offset, max_depth=settings.max_depth)
     except YamlRefused as refused:
@@ -53,7 +68,6 @@ def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record |
             message="front matter must be a mapping of fields (key: value lines)",
             line=offset + 2,
         )
-    body = text[closing.end() :].lstrip("\n")
     return Record(
         data=document.value,
         source=name,
