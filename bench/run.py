@@ -163,16 +163,24 @@ class SizeRun:
     corpus: Path
     scratch: Path
 
-    def _measure(self, argv: list[str], cwd: Path, env: dict[str, str]) -> Measurement:
+    def _measure(self, label: str, argv: list[str], cwd: Path, env: dict[str, str]) -> Measurement:
         cwd.mkdir(parents=True, exist_ok=True)
-        return run_measured(argv, cwd=cwd, env=env, timeout=self.options.timeout)
+        measured = run_measured(argv, cwd=cwd, env=env, timeout=self.options.timeout)
+        # A line per run on stderr, so a long benchmark shows it is alive.
+        print(
+            f"[bench] N={self.count}: {label}: {measured.wall_seconds:.2f} s, "
+            f"exit {measured.exit_code}",
+            file=sys.stderr,
+            flush=True,
+        )
+        return measured
 
     def baseline(self) -> dict[str, Any]:
         attempts: list[Attempt] = []
         for attempt in range(self.options.repeat):
             place = self.scratch / f"baseline-{attempt}"
             argv = self.tool.baseline_argv(self.corpus, place / "out")
-            measured = self._measure(argv, place, self.tool.env())
+            measured = self._measure("baseline", argv, place, self.tool.env())
             attempts.append((measured, {"output_bytes": _output_bytes(place / "out")}))
         return _summary("baseline", self.count, *_best(attempts))
 
@@ -182,7 +190,7 @@ class SizeRun:
             place = self.scratch / f"validate-{attempt}"
             timings = place / "timings.json"
             argv = self.tool.validate_argv(self.corpus)
-            measured = self._measure(argv, place, self.tool.env(timings=timings))
+            measured = self._measure("validate", argv, place, self.tool.env(timings=timings))
             attempts.append((measured, {"timings": timings}))
         return _summary("validate", self.count, *_best(attempts))
 
@@ -195,7 +203,9 @@ class SizeRun:
             place = self.scratch / f"export-{attempt}"
             timings = place / "timings-cold.json"
             env = self.tool.env(timings=timings, cache=place / "cache")
-            measured = self._measure(self.tool.export_argv(self.corpus, place), place, env)
+            measured = self._measure(
+                "export cold", self.tool.export_argv(self.corpus, place), place, env
+            )
             attempts.append((measured, {"timings": timings, "place": place}))
         best, extra = _best(attempts)
         place = extra.pop("place")
@@ -209,7 +219,9 @@ class SizeRun:
         for attempt in range(self.options.repeat):
             timings = place / f"timings-warm-{attempt}.json"
             env = self.tool.env(timings=timings, cache=place / "cache")
-            measured = self._measure(self.tool.export_argv(self.corpus, place), place, env)
+            measured = self._measure(
+                "export warm", self.tool.export_argv(self.corpus, place), place, env
+            )
             same = bool(before) and _digest(place / "out") == before
             attempts.append((measured, {"timings": timings, "identical_to_cold": same}))
         best, extra = _best(attempts)
