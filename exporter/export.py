@@ -10,6 +10,7 @@ leaves all previous files untouched.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import shutil
 import tempfile
@@ -41,7 +42,8 @@ class ExportStatus(IntEnum):
 
     OK = 0
     REJECTED = 1  # --strict and some record failed the contract
-    USAGE = 2  # bad flags, config, or an output that cannot be written
+    WRITE_FAILED = 1  # disk full, permission or I/O error, output busy: previous feeds kept
+    USAGE = 2  # bad flags, config, or an --out path that cannot be a folder of feeds
     OUR_BUG = 3  # a feed we generated failed verification
 
 
@@ -138,7 +140,7 @@ def export_articles(
             with stage("write"):
                 _deliver(result, request, sinks)
     except WriteFailed as failure:
-        result.status = ExportStatus.USAGE
+        result.status = failure.status
         result.reason = f"cannot write {failure.target}: {failure.reason}"
     finally:
         for sink in sinks.values():
@@ -197,6 +199,10 @@ class WriteFailed(Exception):
         super().__init__(f"{target}: {error}")
         self.target = target
         self.reason = error.strerror or str(error)
+        # A path that cannot hold the feeds is a usage error; a full disk, a
+        # permission or an I/O error is a failure to write (exit 1).
+        wrong_path = error.errno in (errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
+        self.status = ExportStatus.USAGE if wrong_path else ExportStatus.WRITE_FAILED
 
 
 class Sink:
@@ -225,6 +231,14 @@ class Sink:
             raise WriteFailed(self.target or "standard output", error) from error
         self.size += len(data)
 
+    def prepare(self) -> None:
+        """Write the temporary file through to disk; the target is still untouched."""
+        try:
+            if self._file is not None:
+                self._file.prepare()
+        except OSError as error:
+            raise WriteFailed(self.target, error) from error
+
     def deliver(self, stdout: BinaryIO | None) -> None:
         try:
             if self._file is not None:
@@ -250,6 +264,10 @@ def _sink(feed_format: FeedFormat, request: ExportRequest) -> Sink:
 
 
 def _deliver(result: ExportResult, request: ExportRequest, sinks: dict[str, Sink]) -> None:
+    # Every feed is fsynced before the first rename, so a full disk or an I/O
+    # error at this last step still leaves all previous feeds untouched.
+    for sink in sinks.values():
+        sink.prepare()
     for output in result.outputs:
         sinks[output.format.name].deliver(request.stdout)
         if request.stdout is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from exporter.cli.options import (
 )
 from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
 from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
+from exporter.lock import DEFAULT_WAIT, LockBusy, OutputLock
 from exporter.report import Report, write_report
 from exporter.select import Selection, parse_since
 from exporter.timings import dump_if_requested
@@ -48,10 +50,32 @@ def _feed_urls(values: tuple[str, ...], formats: tuple[str, ...]) -> dict[str, s
     return urls
 
 
-def _fail(message: str) -> None:
-    """A one-line error and exit 2, for problems the user fixes in feed.toml or flags."""
+def _fail(message: str, status: ExportStatus = ExportStatus.USAGE) -> None:
+    """A one-line error and an exit code: 2 for problems the user fixes in
+    feed.toml or flags, 1 when the output folder is busy."""
     click.echo(f"feed-exporter export: error: {message}", err=True)
-    sys.exit(int(ExportStatus.USAGE))
+    sys.exit(int(status))
+
+
+# The folder cannot take a new file: the export's write step fails the same way
+# and names the feed, so there is nothing to lock.
+_CANNOT_CREATE = frozenset(
+    {errno.ENOTDIR, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+)
+
+
+def _lock(out_dir: Path, wait: float) -> OutputLock | None:
+    """Hold the output folder's lock so a concurrent export never interleaves."""
+    lock = OutputLock(out_dir, wait)
+    try:
+        lock.acquire()
+    except LockBusy as busy:
+        _fail(str(busy), ExportStatus.WRITE_FAILED)
+    except OSError as error:
+        if error.errno in _CANNOT_CREATE:
+            return None
+        _fail(f"cannot lock {lock.path}: {error.strerror or error}", ExportStatus.WRITE_FAILED)
+    return lock
 
 
 @click.command()
@@ -83,6 +107,11 @@ def _fail(message: str) -> None:
 @click.option("--published-only", is_flag=True, help="Leave out records with published: false.")
 @click.option("--since", help="Only articles published at or after DATE (YYYY-MM-DD or RFC 3339).")
 @click.option("--strict", is_flag=True, help="Any rejected record is fatal: exit 1, write nothing.")
+@click.option(
+    "--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True,
+    metavar="SECONDS",
+    help="Wait this long for another export writing to the same --out folder (0: fail at once).",
+)  # fmt: skip
 @output_format
 @load_bounds
 @jobs_option
@@ -104,6 +133,7 @@ def export(
     published_only: bool,
     since: str | None,
     strict: bool,
+    wait: float,
     output_format: str,
     max_file_size: int,
     max_depth: int,
@@ -118,9 +148,10 @@ def export(
     atomically. Problems and the summary go to standard error.
 
     \b
-    Exit codes: 0 ok; 1 a record was rejected under --strict (nothing written);
-    2 usage or configuration error; 3 our own output failed verification (a bug;
-    nothing written).
+    Exit codes: 0 ok; 1 a record was rejected under --strict, or the feeds could
+    not be written (disk full, permission denied, another export busy with --out;
+    previous feeds untouched); 2 usage or configuration error; 3 our own output
+    failed verification (a bug; nothing written).
 
     \b
     Examples:
@@ -161,7 +192,13 @@ def export(
         settings=settings_from(max_file_size, max_depth),
         jobs=jobs_or_default(jobs),
     )
-    result = run_export(record_paths(paths), request, feed)
+    inputs = record_paths(paths)
+    lock = _lock(out_dir, wait) if request.stdout is None else None
+    try:
+        result = run_export(inputs, request, feed)
+    finally:
+        if lock is not None:
+            lock.release()
     if verbose:
         for path in result.written:
             click.echo(f"wrote {path}", err=True)
