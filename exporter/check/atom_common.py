@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -21,27 +22,36 @@ ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 
 
-def qname(element: etree._Element) -> tuple[str | None, str]:
-    """(namespace, local name) of an element; comments and PIs give ("", "")."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        return "", ""
+_ATOM_TAG = "{" + ATOM + "}"
+
+
+@lru_cache(maxsize=4096)
+def _split_tag(tag: str) -> tuple[str | None, str]:
     if tag[0] == "{":
         namespace, _, local = tag[1:].partition("}")
         return namespace, local
     return None, tag
 
 
+def qname(element: etree._Element) -> tuple[str | None, str]:
+    """(namespace, local name) of an element; comments and PIs give ("", "")."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return "", ""
+    return _split_tag(tag)
+
+
 def is_atom(element: etree._Element, *names: str) -> bool:
-    namespace, local = qname(element)
-    return namespace == ATOM and (not names or local in names)
+    tag = element.tag
+    if not isinstance(tag, str) or not tag.startswith(_ATOM_TAG):
+        return False
+    return not names or tag[len(_ATOM_TAG) :] in names
 
 
 def atom_children(element: etree._Element, name: str | None = None) -> list[etree._Element]:
-    """Child elements in the Atom namespace, optionally with one local name."""
-    return [
-        child for child in element if is_atom(child) and (name is None or qname(child)[1] == name)
-    ]
+    """Child elements in the Atom namespace, optionally with one local name
+    (lxml filters by tag in C: this runs for every element of large feeds)."""
+    return list(element.iterchildren(_ATOM_TAG + (name or "*")))
 
 
 def child_elements(element: etree._Element) -> list[etree._Element]:

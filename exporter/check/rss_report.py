@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from lxml import etree
 
 from exporter.problems import Problem, Severity
@@ -49,12 +51,21 @@ class Report:
         return any(p.is_error for p in self.problems)
 
 
+@lru_cache(maxsize=4096)
+def _split_tag(tag: str) -> tuple[str, str]:
+    """("namespace", "local") of a tag string; cached, as feeds repeat few tags."""
+    if tag[:1] == "{":
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
 def local_name(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return _split_tag(element.tag)[1] if isinstance(element.tag, str) else ""
 
 
 def namespace(element: etree._Element) -> str:
-    return etree.QName(element).namespace or ""
+    return _split_tag(element.tag)[0] if isinstance(element.tag, str) else ""
 
 
 def child_elements(element: etree._Element) -> list[etree._Element]:

@@ -219,12 +219,13 @@ ISO_639_1 = frozenset(
     ]
 )
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def is_full_url(value: str) -> bool:
     """An absolute URI (RFC 2396 characters; IRIs' non-ASCII characters allowed)."""
-    ascii_value = "".join(c if ord(c) < 128 else "%" for c in value)
+    ascii_value = value if value.isascii() else _NON_ASCII.sub("%", value)
     if not _FULL_URI.match(ascii_value):
         return False
     scheme = value.split(":", 1)[0].lower()
