@@ -144,7 +144,9 @@ def _summary(name: str, count: int, measured: Measurement, extra: dict[str, Any]
         "cpu_seconds": measured.cpu_seconds,
         "max_rss_mib": measured.max_rss_kib / 1024,
         "tree_peak_mib": None if measured.tree_peak_kib is None else measured.tree_peak_kib / 1024,
-        "kib_per_record": measured.max_rss_kib / count,
+        # Per record, the larger of the two peaks: with workers, the tree's sum is what
+        # a memory budget has to hold.
+        "kib_per_record": max(measured.max_rss_kib, measured.tree_peak_kib or 0) / count,
         "stages": stages,
         "stage_counts": stage_counts,
         "counts": counts_from(name, measured),
