@@ -140,8 +140,19 @@ def test_skipped_runs_and_invalid_records(tmp_path: Path) -> None:
         "baseline",
         "--skip",
         "export_warm",
+        "--jobs",
+        "1",
     )
     size = results["sizes"][0]
+    tool = results["options"]["tool"]
+    for name, has_jobs in (
+        ("validate", tool["validate_jobs"]),
+        ("export_cold", tool["export_jobs"]),
+    ):
+        command = size["runs"][name]["command"]
+        passed = command[command.index("--jobs") + 1] if "--jobs" in command else None
+        noted = any(f"`{name.split('_')[0]}` has no --jobs" in note for note in results["notes"])
+        assert (passed == "1") if has_jobs else (passed is None and noted), name
     assert set(size["runs"]) == {"validate", "export_cold"}
     assert size["ratios"] == {
         "export_cold": None,
