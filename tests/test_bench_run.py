@@ -268,3 +268,19 @@ def test_a_failed_run_gives_no_ratio() -> None:
         "export_warm": 20.0,
         "validate_vs_baseline_load_validate": 3.0,
     }
+
+
+def test_which_exit_codes_count_as_a_successful_run() -> None:
+    from bench.run import _summary
+
+    def summary(name: str, code: int) -> dict[str, Any]:
+        measured = Measurement(["x"], code, 1.0, 1.0, 1024, None, "", "boom\n")
+        return _summary(name, 10, measured, {})
+
+    assert summary("validate", 1)["ok"]  # some records invalid: a verdict, not a failure
+    assert not summary("validate", 2)["ok"]
+    assert summary("export_cold", 0)["ok"]
+    failed = summary("export_cold", 1)  # export exits 1 only when it could not write
+    assert not failed["ok"]
+    assert failed["stderr_tail"] == "boom\n"
+    assert summary("export_cold", 0)["stderr_tail"] == ""
