@@ -11,19 +11,19 @@ when it cannot vouch for that; the caller then runs the reference. Each guard
 only ever sends more documents to the reference (costing speed, never meaning):
 
 1. text pre-check: anchors, aliases, tags, flow collections, explicit keys,
-   directives, document markers, tabs, control characters, the YAML 1.1-only
-   line breaks (NEL, LS, PS), a BOM, a lone CR, unicode escapes of surrogates,
-   integers written with a leading zero / 0o / 0x, and indentation deeper than
-   the depth bound allows;
+   block scalars, directives, document markers, tabs, control characters, the
+   YAML 1.1-only line breaks (NEL, LS, PS), a BOM, a lone CR, unicode escapes
+   of surrogates, integers written with a leading zero / 0o / 0x, and lines
+   indented deeper than the depth bound allows;
 2. after parsing: a `yaml12.Yaml` wrapper, a non-string key, a float, nesting
    deeper than `max_depth` or a non-mapping document;
 3. every string (key or value) is typed by the reference as if it had been
    written plain; unless that gives back the same string, the string may have
    been plain and meant something else to PyYAML (`yes`, `1:30`, `~`,
    `2021-02-09 04:31:00`);
-4. duplicate keys: the parsed mapping must hold as many keys as there are lines
-   with a `key:` indicator (never fewer lines than keys; a duplicate makes it
-   fewer keys than lines).
+4. duplicate keys: the parsed mapping must hold as many keys as the text has
+   `key:` indicators, counted so that there are never fewer indicators than
+   keys written (a duplicate, silently merged, leaves fewer keys than that).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _node_start(mark: str, after: str = "") -> re.Pattern[str]:
 
 
 # Syntax whose meaning the guards after parsing cannot see: a possible tag,
-# flow collection, anchor, alias or explicit key. Quoted text that merely
+# flow collection, anchor, alias, explicit key or block scalar. Quoted text that merely
 # contains " [" or " &" matches too: a false alarm only costs speed.
 _NODE_MARKS = (
     ("!", _node_start("!")),
@@ -78,6 +78,10 @@ _NODE_MARKS = (
     ("&", _node_start("&", "[^ \r\n]")),
     ("*", _node_start("*", "[^ \r\n]")),
     ("?", _node_start("?", "(?:[ \r\n]|$)")),
+    # block scalars: PyYAML and py-yaml12 keep different trailing line breaks
+    # when the content is only blank lines (`k: |` then "  ")
+    ("|", _node_start("|")),
+    (">", _node_start(">")),
 )
 # An integer written with a leading zero, 0o or 0x where a node may start:
 # `017` is 17 in YAML 1.2 and 15 to PyYAML, `0o17` is 15 and "0o17", `08` is 8
