@@ -207,6 +207,12 @@ def test_type_traps_agree_in_every_context(atom: str) -> None:
         'k: "\\ud83d\\ude00"\n',
         "k: |\n  \n",  # "" to PyYAML, "\n" to py-yaml12: block scalars are not vouched for
         "k: >-\n  a\n",
+        # py-yaml12 drops what follows an indented top-level mapping less indented
+        "  a: b\n c\n",
+        "  a: b\n\n x\n",
+        " a: b\nc\n",
+        "# note\n  a: b\n- c\n",
+        "\r\n  a: b\r\n c\r\n",
         "- a\n",  # a list, not a mapping
         "just text\n",
         "",

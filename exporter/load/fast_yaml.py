@@ -11,10 +11,11 @@ when it cannot vouch for that; the caller then runs the reference. Each guard
 only ever sends more documents to the reference (costing speed, never meaning):
 
 1. text pre-check: anchors, aliases, tags, flow collections, explicit keys,
-   block scalars, directives, document markers, tabs, control characters, the
-   YAML 1.1-only line breaks (NEL, LS, PS), a BOM, a lone CR, unicode escapes
-   of surrogates, integers written with a leading zero / 0o / 0x, and lines
-   indented deeper than the depth bound allows;
+   block scalars, a top-level mapping not at column 0, directives, document
+   markers, tabs, control characters, the YAML 1.1-only line breaks (NEL, LS,
+   PS), a BOM, a lone CR, unicode escapes of surrogates, integers written with
+   a leading zero / 0o / 0x, and lines indented deeper than the depth bound
+   allows;
 2. after parsing: a `yaml12.Yaml` wrapper, a non-string key, a float, nesting
    deeper than `max_depth` or a non-mapping document;
 3. every string (key or value) is typed by the reference as if it had been
@@ -90,6 +91,10 @@ _LEADING_ZERO = re.compile(r"0[0-9A-Za-z_](?:(?<=[ \n]0.)|(?<=[ \n][-+]0.))")
 # Directives and document markers (a second document, `%YAML 1.1`), and lines
 # indented (with `- ` sequence entries) deeper than the depth bound allows.
 _LINE_START = r"\n(?:%|---(?:[ \r\n]|$)|\.\.\.(?:[ \r\n]|$)|[ -]{{{indent}}})"
+# A top-level mapping indented from column 0: py-yaml12 silently drops lines
+# that follow it less indented ("  a: b\n c\n" reads as {"a": "b"}), where
+# PyYAML refuses the document. Matched at the start, after blank and comment lines.
+_INDENTED_ROOT = re.compile(r"(?:[ ]*(?:#[^\n]*)?\r?\n)*[ ]")
 # "\ud800" in a double-quoted scalar: the reference refuses a surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 _KEY_INDICATOR = re.compile(r":(?:[ \r\n]|$)")
@@ -130,7 +135,7 @@ def fast_compose(text: str, max_depth: int) -> dict[str, Any] | None:
 
 
 def _plain_enough(text: str, max_depth: int) -> bool:
-    if _odd_characters(text):
+    if _odd_characters(text) or _INDENTED_ROOT.match(text):
         return False
     if any(mark in text and pattern.search(text) for mark, pattern in _NODE_MARKS):
         return False
