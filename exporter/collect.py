@@ -14,14 +14,18 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from exporter.contract import check_record
 from exporter.load.settings import LoadSettings
 from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source
+from exporter.load.text import file_digest
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
 from exporter.records import Record
+
+if TYPE_CHECKING:
+    from exporter.cache import Cache
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -61,6 +65,8 @@ class Collection:
     records: int = 0
     invalid: int = 0
     unreadable: int = 0
+    # (input, SHA-256 of its bytes or None): what the articles were made from
+    manifest: list[tuple[str, str | None]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -104,9 +110,44 @@ def default_jobs() -> int:
 
 
 def _outcomes(
+    inputs: list[str],
+    settings: LoadSettings,
+    stdin: BinaryIO | None,
+    jobs: int,
+    cache: Cache | None,
+    manifest: list[tuple[str, str | None]],
+) -> Iterator[FileOutcome]:
+    """Outcomes in input order: from the cache when a file's bytes are known,
+    otherwise checked (in a process pool when it pays off) and then cached."""
+    digests = [
+        file_digest(name, settings.max_bytes) if cache is not None and name != STDIN else None
+        for name in inputs
+    ]
+    manifest.extend(zip(inputs, digests, strict=True))
+    known: dict[int, FileOutcome] = {}
+    if cache is not None:
+        for index, (name, digest) in enumerate(zip(inputs, digests, strict=True)):
+            hit = cache.outcome(name, digest) if digest is not None else None
+            if hit is not None:
+                known[index] = hit
+    misses = [name for index, name in enumerate(inputs) if index not in known]
+    fresh = _check_all(misses, settings, stdin, jobs)
+    for index, name in enumerate(inputs):
+        if index in known:
+            yield known[index]
+            continue
+        outcome = next(fresh)
+        digest = digests[index]
+        # stored only if the file did not change while it was being checked
+        unchanged = digest is not None and file_digest(name, settings.max_bytes) == digest
+        if cache is not None and digest is not None and unchanged:
+            cache.store(name, digest, outcome)
+        yield outcome
+
+
+def _check_all(
     inputs: list[str], settings: LoadSettings, stdin: BinaryIO | None, jobs: int
 ) -> Iterator[FileOutcome]:
-    """Outcomes in input order, from a process pool when it pays off."""
     if jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD or STDIN in inputs:
         for name in inputs:
             yield check_file(name, settings, stdin)
@@ -123,13 +164,15 @@ def collect(
     stdin: BinaryIO | None = None,
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
+    cache: Cache | None = None,
 ) -> Collection:
     settings = settings or LoadSettings()
     inputs = discover(paths)
     # `files` uses the names problems carry, so reports match problems to inputs
     result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     first_seen: dict[str, tuple[int, CheckedRecord]] = {}
-    for done, outcome in enumerate(_outcomes(inputs, settings, stdin, jobs), start=1):
+    outcomes = _outcomes(inputs, settings, stdin, jobs, cache, result.manifest)
+    for done, outcome in enumerate(outcomes, start=1):
         _merge(outcome, result, first_seen, settings)
         if progress is not None:
             progress(done, len(inputs))

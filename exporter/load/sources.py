@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,13 +23,36 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"  # how problems and reports name standard input
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Recognised files below `folder`, skipping hidden folders and files."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if not name.startswith(".") and Path(name).suffix.lower() in RECOGNISED_SUFFIXES:
-                yield Path(root, name)
+def _walk(folder: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Recognised files below `folder` in sorted order (a folder's entries by name,
+    descending into subfolders where they sort), skipping hidden ones and not
+    following links to folders."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            if not entry.is_symlink():
+                yield from _walk(entry.path)
+        elif os.path.splitext(entry.name)[1].lower() in RECOGNISED_SUFFIXES:
+            yield entry.path, entry
+
+
+def _identity(name: str, entry: os.DirEntry[str] | None = None) -> tuple[int, int] | str:
+    """What makes two paths one file: device and inode (links resolved)."""
+    try:
+        info = entry.stat() if entry is not None else os.stat(name)
+    except OSError:
+        return os.path.abspath(name)
+    return info.st_dev, info.st_ino
 
 
 def discover(paths: Sequence[str]) -> list[str]:
@@ -38,14 +61,14 @@ def discover(paths: Sequence[str]) -> list[str]:
     A file reached twice (`seeds seeds/a.md`) is read once: read twice, it would
     count twice and clash with itself as a duplicate webUrl."""
     found: list[str] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int] | str] = set()
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            names = [str(p) for p in sorted(_walk(Path(path)), key=lambda p: p.parts)]
+            named: Iterable[tuple[str, os.DirEntry[str] | None]] = _walk(path)
         else:
-            names = [path]
-        for name in names:
-            key = name if name == STDIN else os.path.realpath(name)
+            named = [(path, None)]
+        for name, entry in named:
+            key = name if name == STDIN else _identity(name, entry)
             if key not in seen:
                 seen.add(key)
                 found.append(name)

@@ -7,6 +7,7 @@ each as a Problem naming the file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -85,3 +86,16 @@ def decode(data: bytes, name: str) -> str | Problem:
             line,
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def file_digest(name: str, max_bytes: int) -> str | None:
+    """SHA-256 of a regular file within the size bound; None when it must be
+    checked afresh (special files, oversize, unreadable: the checker reports it)."""
+    try:
+        info = os.stat(name)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        with open(name, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None

@@ -1,0 +1,175 @@
+"""A cache of checked files, so re-runs only read what changed.
+
+Each input file's outcome (its problems and articles) is stored under the
+SHA-256 of its bytes, its name and a salt that covers this program's own code,
+the schemas and the load settings: any change to any of them is a different
+key, so a cached outcome is always exactly what checking the file again would
+give. Outcomes are stored as JSON in one SQLite file (not pickle: a tampered
+cache must not be able to run code). Every cache failure (unreadable, corrupt,
+locked) is a miss, never an error.
+
+The same database keeps, per output folder, the key of the last export and the
+digests of the files it wrote; `export` skips rendering when both still match.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+import exporter
+from exporter.collect import CheckedRecord, FileOutcome
+from exporter.load.settings import LoadSettings
+from exporter.model import Article, Image, Provider, RelatedArticle
+from exporter.problems import Problem, Severity
+from exporter.resources import SCHEMA_DIR
+
+DEFAULT_CACHE_DIR = Path(".feed-exporter-cache")
+ENVIRONMENT_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
+_FORMAT = 1  # bump when the stored shape changes
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of every source and schema file of this installation."""
+    digest = hashlib.sha256(str(_FORMAT).encode())
+    package = Path(exporter.__file__).resolve().parent
+    files = sorted(package.rglob("*.py")) + sorted(SCHEMA_DIR.glob("*"))
+    for path in files:
+        digest.update(str(path.relative_to(package.parent)).encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Cache:
+    """Outcomes and export keys in `folder/cache.sqlite`."""
+
+    def __init__(self, folder: Path, settings: LoadSettings) -> None:
+        self.salt = f"{code_fingerprint()}:{settings.max_bytes}:{settings.max_depth}"
+        self._db: sqlite3.Connection | None = None
+        with contextlib.suppress(OSError, sqlite3.Error):
+            folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(folder / "cache.sqlite", timeout=5)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+            )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS exports (folder TEXT PRIMARY KEY, value BLOB NOT NULL)"
+            )
+            self._db = db
+
+    def _key(self, name: str, digest: str) -> str:
+        return hashlib.sha256(f"{self.salt}\0{name}\0{digest}".encode()).hexdigest()
+
+    def outcome(self, name: str, digest: str) -> FileOutcome | None:
+        row = self._fetch("SELECT value FROM outcomes WHERE key = ?", self._key(name, digest))
+        if row is None:
+            return None
+        try:
+            return decode_outcome(orjson.loads(row))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
+
+    def store(self, name: str, digest: str, outcome: FileOutcome) -> None:
+        value = orjson.dumps(outcome)  # orjson writes dataclasses, enums and datetimes
+        self._execute(
+            "INSERT OR REPLACE INTO outcomes VALUES (?, ?)", (self._key(name, digest), value)
+        )
+
+    def export_state(self, folder: Path) -> dict[str, Any] | None:
+        row = self._fetch("SELECT value FROM exports WHERE folder = ?", str(folder.resolve()))
+        try:
+            state = orjson.loads(row) if row is not None else None
+        except orjson.JSONDecodeError:
+            return None
+        return state if isinstance(state, dict) else None
+
+    def store_export_state(self, folder: Path, state: dict[str, Any]) -> None:
+        self._execute(
+            "INSERT OR REPLACE INTO exports VALUES (?, ?)",
+            (str(folder.resolve()), orjson.dumps(state)),
+        )
+
+    def _fetch(self, query: str, key: str) -> bytes | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(query, (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return bytes(row[0]) if row is not None else None
+
+    def _execute(self, query: str, values: tuple[str, bytes]) -> None:
+        if self._db is None:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute(query, values)
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.commit()
+                self._db.close()
+            self._db = None
+
+
+def decode_outcome(data: dict[str, Any]) -> FileOutcome:
+    return FileOutcome(
+        name=data["name"],
+        load_problems=tuple(_problem(p) for p in data["load_problems"]),
+        records=tuple(_record(r) for r in data["records"]),
+    )
+
+
+def _problem(data: dict[str, Any]) -> Problem:
+    return Problem(**{**data, "severity": Severity(data["severity"])})
+
+
+def _record(data: dict[str, Any]) -> CheckedRecord:
+    article = data["article"]
+    return CheckedRecord(
+        source=data["source"],
+        url=data["url"],
+        url_line=data["url_line"],
+        problems=tuple(_problem(p) for p in data["problems"]),
+        article=_article(article) if article is not None else None,
+        url_line_deferred=data["url_line_deferred"],
+    )
+
+
+def _provider(data: dict[str, Any] | None) -> Provider | None:
+    return Provider(**data) if data is not None else None
+
+
+def _article(data: dict[str, Any]) -> Article:
+    return Article(
+        **{
+            **data,
+            "published_at": datetime.fromisoformat(data["published_at"]),
+            "provider": _provider(data["provider"]),
+            "topics": tuple(data["topics"]),
+            "images": tuple(Image(**image) for image in data["images"]),
+            "related": tuple(
+                RelatedArticle(
+                    **{
+                        **item,
+                        "published_at": (
+                            datetime.fromisoformat(item["published_at"])
+                            if item["published_at"] is not None
+                            else None
+                        ),
+                        "provider": _provider(item["provider"]),
+                    }
+                )
+                for item in data["related"]
+            ),
+        }
+    )
