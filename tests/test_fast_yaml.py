@@ -362,3 +362,34 @@ def test_duplicate_urls_between_fast_records_name_both_lines(tmp_path: Path) -> 
         (str(tmp_path / "b.md"), "duplicate-url", 6)
     ]
     assert f"{tmp_path / 'a.md'}:4;" in result.problems[0].message
+
+
+def test_valid_fast_records_are_never_composed_by_the_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The speed-up is real only if nothing asks a valid record for its lines."""
+    calls: list[str] = []
+
+    def counting_compose(text: str, **options: Any) -> Any:
+        calls.append(text)
+        return compose(text, **options)
+
+    monkeypatch.setattr("exporter.load.fast_yaml.compose", counting_compose)
+    monkeypatch.setattr(frontmatter_, "compose", counting_compose)
+    files = generate(30, seed=2)
+    for name, text in files:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = collect([str(tmp_path)])
+    assert result.counts() == {"records": 30, "valid": 30, "invalid": 0, "unreadable": 0}
+    fallbacks = sum(fast_compose(front_matter_yaml(text), 32) is None for _, text in files)
+    assert len(calls) == fallbacks < 5
+
+    text = files[0][1]
+    record = parse_front_matter(text, "r.md", LoadSettings())
+    assert isinstance(record, Record) and record.locations_deferred
+    before = len(calls)
+    lines = text.split("\n")
+    url_line = next(n for n, line in enumerate(lines, 1) if line.startswith("webUrl:"))
+    assert record.line_of("/webUrl") == url_line
+    assert "/title" in record.lines and "/publishedDateTime" in record.origins
+    assert len(calls) == before + 1  # composed once, on first use

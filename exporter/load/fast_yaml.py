@@ -39,6 +39,8 @@ import yaml12
 from yaml import events
 from yaml.resolver import Resolver
 
+# `_scalar` is the reference's own typing of one scalar: reused, not copied, so
+# the two paths cannot drift apart.
 from exporter.load.yaml_safe import YamlDocument, YamlRefused, _scalar, compose
 from exporter.records import ScalarOrigin
 
@@ -70,8 +72,8 @@ def _node_start(mark: str, after: str = "") -> re.Pattern[str]:
 
 
 # Syntax whose meaning the guards after parsing cannot see: a possible tag,
-# flow collection, anchor, alias, explicit key or block scalar. Quoted text that merely
-# contains " [" or " &" matches too: a false alarm only costs speed.
+# flow collection, anchor, alias, explicit key or block scalar. Quoted text
+# that merely contains " [" or " &" matches too: a false alarm only costs speed.
 _NODE_MARKS = (
     ("!", _node_start("!")),
     ("[", _node_start("[")),
@@ -97,9 +99,11 @@ _LINE_START = r"\n(?:%|---(?:[ \r\n]|$)|\.\.\.(?:[ \r\n]|$)|[ -]{{{indent}}})"
 _INDENTED_ROOT = re.compile(r"(?:[ ]*(?:#[^\n]*)?\r?\n)*[ ]")
 # "\ud800" in a double-quoted scalar: the reference refuses a surrogate.
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+# Every key written in block context (flow collections never get here) has a
+# `:` indicator followed by a space or a line end, and a line holds at most one
+# key: neither count is ever below the number of keys written. Counting all
+# indicators is cheaper; counting lines is exact where quoted text has ": ".
 _KEY_INDICATOR = re.compile(r":(?:[ \r\n]|$)")
-# A line holding a mapping key has a `:` followed by a space or a line end
-# (block context; flow collections never get here). At most one key per line.
 _KEY_LINE = re.compile(r"^[^\n]*?:(?:[ \r\n]|$)", re.MULTILINE)
 # Indentation (with `- ` sequence entries) bounds block nesting; deeper lines go
 # to the reference, which also keeps a recursive parser away from deep input.
@@ -167,7 +171,7 @@ def _odd_line_start(max_depth: int) -> re.Pattern[str]:
 
 
 def _colons(text: str) -> int:
-    """Key indicators counted wherever they occur: never fewer than key lines."""
+    """Key indicators wherever they occur: never fewer than key lines."""
     return len(_KEY_INDICATOR.findall(text))
 
 
