@@ -124,12 +124,12 @@ class Cache:
 def decode_outcome(data: dict[str, Any]) -> FileOutcome:
     return FileOutcome(
         name=data["name"],
-        load_problems=tuple(_problem(p) for p in data["load_problems"]),
+        load_problems=tuple(decode_problem(p) for p in data["load_problems"]),
         records=tuple(_record(r) for r in data["records"]),
     )
 
 
-def _problem(data: dict[str, Any]) -> Problem:
+def decode_problem(data: dict[str, Any]) -> Problem:
     return Problem(**{**data, "severity": Severity(data["severity"])})
 
 
@@ -139,7 +139,7 @@ def _record(data: dict[str, Any]) -> CheckedRecord:
         source=data["source"],
         url=data["url"],
         url_line=data["url_line"],
-        problems=tuple(_problem(p) for p in data["problems"]),
+        problems=tuple(decode_problem(p) for p in data["problems"]),
         article=_article(article) if article is not None else None,
         url_line_deferred=data["url_line_deferred"],
     )

@@ -19,6 +19,11 @@ DEFAULT_CONFIG_NAME = "feed.toml"
 
 # The file each format is written to; a feed's public URL defaults to base_url + this name.
 FEED_FILE_NAMES: Mapping[str, str] = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+FEED_MEDIA_TYPES: Mapping[str, str] = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
 
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _EMAIL = re.compile(r"^[^@\s()<>]+@[^@\s()<>]+\.[^@\s()<>]+$")

@@ -11,9 +11,10 @@ import difflib
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 from exporter.problems import Problem, json_pointer
 from exporter.records import Record, ScalarOrigin
@@ -66,6 +67,10 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported here: jsonschema only explains failures (the verdict comes from
+    # jsonschema-rs), and importing it costs more than a whole pre-commit run.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(schema(), format_checker=FormatChecker(["date-time", "uri"]))
 
 

@@ -19,21 +19,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
-from exporter.batches import BATCH_SIZE, jobs_for, render_batches
-from exporter.check.checker import size_problems
+from exporter.cache import Cache, decode_problem
 from exporter.collect import collect
 from exporter.config import FeedConfig
+from exporter.incremental import export_key, input_manifest, previous_export, remember_export
 from exporter.load.settings import LoadSettings
 from exporter.model import Article
 from exporter.problems import Problem
 from exporter.render import FeedFormat, get_format
 from exporter.render.pieces import SEPARATORS
-from exporter.render.view import articles_updated
 from exporter.select import Selection, select
 from exporter.timings import stage
-from exporter.verify import errors
 from exporter.write import AtomicFile
 
 
@@ -56,6 +54,7 @@ class ExportRequest:
     stdout: BinaryIO | None = None  # write the single format here instead of a file
     settings: LoadSettings | None = None  # bounds for reading records
     jobs: int = 1  # processes for checking records and rendering batches
+    cache: Cache | None = None  # checked files and the last export, for re-runs
     now: datetime | None = None  # pins the clock of date plausibility checks (tests)
 
 
@@ -84,6 +83,7 @@ class ExportResult:
     feed_problems: list[Problem] = field(default_factory=list)
     outputs: list[FeedOutput] = field(default_factory=list)
     reason: str | None = None
+    reused: bool = False  # the feeds on disk were already this export's result
 
     @property
     def skipped(self) -> int:
@@ -96,9 +96,18 @@ class ExportResult:
 
 
 def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -> ExportResult:
-    """Collect records from `paths`, then export the valid ones."""
+    """Collect records from `paths`, then export the valid ones; with a cache, an
+    export whose inputs, program and settings are unchanged is replayed."""
+    cache, key = request.cache, None
+    if cache is not None and request.stdout is None:
+        with stage("fingerprint"):
+            manifest = input_manifest(paths, request.settings or LoadSettings())
+            key = export_key(cache, manifest, _parameters(request, feed))
+            state = previous_export(cache, request.out_dir, key) if key else None
+        if state is not None:
+            return _replay(state, request)
     with stage("collect"):
-        collection = collect(paths, request.settings, jobs=request.jobs)
+        collection = collect(paths, request.settings, jobs=request.jobs, cache=cache)
     result = ExportResult(
         status=ExportStatus.OK,
         files=list(collection.files),
@@ -111,7 +120,67 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
         result.status = ExportStatus.REJECTED
         result.reason = f"--strict: {result.skipped} record(s) rejected"
         return result
-    return export_articles(collection.articles, request, feed, result)
+    result = export_articles(collection.articles, request, feed, result)
+    if cache is not None and key is not None and result.status is ExportStatus.OK:
+        remember_export(cache, request.out_dir, key, _state(result))
+    return result
+
+
+def _parameters(request: ExportRequest, feed: FeedConfig) -> dict[str, object]:
+    """Everything besides the inputs that decides the bytes of the feeds."""
+    return {
+        "feed": feed,
+        "formats": request.formats,
+        "selection": request.selection,
+        "strict": request.strict,
+    }
+
+
+def _state(result: ExportResult) -> dict[str, object]:
+    return {
+        "files": {o.format.file_name: o.digest for o in result.outputs},
+        "outputs": [
+            {"format": o.format.name, "size": o.size, "digest": o.digest, "problems": o.problems}
+            for o in result.outputs
+        ],
+        "report": {
+            "files": result.files,
+            "exported": result.exported,
+            "records": result.records,
+            "invalid": result.invalid,
+            "unreadable": result.unreadable,
+            "left_out": result.left_out,
+            "record_problems": result.record_problems,
+        },
+    }
+
+
+def _replay(state: dict[str, Any], request: ExportRequest) -> ExportResult:
+    """The result of the last export, whose files are still in place."""
+    report = state["report"]
+    outputs = [
+        FeedOutput(
+            get_format(output["format"]),
+            problems=[decode_problem(p) for p in output["problems"]],
+            size=output["size"],
+            digest=output["digest"],
+            path=request.out_dir / get_format(output["format"]).file_name,
+        )
+        for output in state["outputs"]
+    ]
+    return ExportResult(
+        status=ExportStatus.OK,
+        files=report["files"],
+        exported=report["exported"],
+        records=report["records"],
+        invalid=report["invalid"],
+        unreadable=report["unreadable"],
+        left_out=report["left_out"],
+        record_problems=[decode_problem(p) for p in report["record_problems"]],
+        feed_problems=[p for output in outputs for p in output.problems],
+        outputs=outputs,
+        reused=True,
+    )
 
 
 def export_articles(
@@ -155,6 +224,12 @@ def _stream(
     result: ExportResult,
     sinks: dict[str, Sink],
 ) -> None:
+    # Imported here: the render and check stack is not needed to replay an
+    # unchanged export, which then starts several times faster.
+    from exporter.batches import BATCH_SIZE, jobs_for, render_batches
+    from exporter.check.checker import size_problems
+    from exporter.render.view import articles_updated
+
     outputs = {output.format.name: output for output in result.outputs}
     hashes = {name: hashlib.sha256() for name in outputs}
     tails: dict[str, bytes] = {}
@@ -164,7 +239,7 @@ def _stream(
         for index, batch in enumerate(render_batches(jobs, workers)):
             for name, output in outputs.items():
                 output.problems += batch.problems[name]
-                failures = errors(batch.problems[name])
+                failures = [p for p in batch.problems[name] if p.is_error]
                 if failures:
                     _our_bug(result, output, failures[0])
                     return

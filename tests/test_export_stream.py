@@ -53,7 +53,6 @@ def test_export_in_small_batches_and_processes_is_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     monkeypatch.setattr(batches, "BATCH_SIZE", 7)
-    monkeypatch.setattr("exporter.export.BATCH_SIZE", 7)
     request = ExportRequest(formats=tuple(FORMATS), out_dir=tmp_path, now=NOW, jobs=workers)
     result = export_articles(ARTICLES, request, repo_config())
     assert result.status is ExportStatus.OK, result.reason
@@ -69,7 +68,6 @@ def test_a_failing_batch_leaves_no_file_and_no_temporary(
     """Verification fails in the third batch: earlier batches were already
     streamed to temporary files, which must disappear; the old feed stays."""
     monkeypatch.setattr(batches, "BATCH_SIZE", 7)
-    monkeypatch.setattr("exporter.export.BATCH_SIZE", 7)
     (tmp_path / "atom.xml").write_bytes(b"previous")
     original = FORMATS["atom"]
     calls = {"n": 0}

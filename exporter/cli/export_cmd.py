@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import errno
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from exporter.cache import DEFAULT_CACHE_DIR, Cache
+from exporter.cache import ENVIRONMENT_VARIABLE as CACHE_ENVIRONMENT_VARIABLE
 from exporter.cli.options import (
     jobs_option,
     jobs_or_default,
@@ -19,6 +22,7 @@ from exporter.cli.options import (
 )
 from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
 from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
+from exporter.load.settings import LoadSettings
 from exporter.lock import DEFAULT_WAIT, LockBusy, OutputLock
 from exporter.report import Report, write_report
 from exporter.select import Selection, parse_since
@@ -115,6 +119,16 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 @output_format
 @load_bounds
 @jobs_option
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar=CACHE_ENVIRONMENT_VARIABLE,
+    show_envvar=True,
+    help="Where checked files and the last export are remembered, so unchanged "
+    "inputs are not read again (default: .feed-exporter-cache).",
+)
+@click.option("--no-cache", is_flag=True, help="Check and render everything afresh.")
 @verbosity
 def export(
     paths: tuple[str, ...],
@@ -138,6 +152,8 @@ def export(
     max_file_size: int,
     max_depth: int,
     jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -194,14 +210,23 @@ def export(
     )
     inputs = record_paths(paths)
     lock = _lock(out_dir, wait) if request.stdout is None else None
+    cache = (
+        None
+        if no_cache
+        else Cache(cache_dir or DEFAULT_CACHE_DIR, request.settings or LoadSettings())
+    )
     try:
-        result = run_export(inputs, request, feed)
+        result = run_export(inputs, replace(request, cache=cache), feed)
     finally:
+        if cache is not None:
+            cache.close()
         if lock is not None:
             lock.release()
     if verbose:
+        if result.reused:
+            click.echo("inputs and settings unchanged: the feeds on disk are current", err=True)
         for path in result.written:
-            click.echo(f"wrote {path}", err=True)
+            click.echo(f"{'kept' if result.reused else 'wrote'} {path}", err=True)
     write_report(_report(result, quiet), output_format, sys.stderr)
     dump_if_requested()
     sys.exit(int(result.status))

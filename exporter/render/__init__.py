@@ -7,13 +7,13 @@ format is one new module and one line here.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from exporter.config import FEED_FILE_NAMES, FeedConfig
+from exporter.config import FEED_FILE_NAMES, FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
-from exporter.render import atom, jsonfeed, rss
 
 Renderer = Callable[[Sequence[Article], FeedConfig, datetime | None], bytes]
 
@@ -26,10 +26,27 @@ class FeedFormat:
     render: Renderer
 
 
+def _loaded_on_use(module: str) -> Renderer:
+    """A renderer that imports its module (feedgen, lxml, Markdown) on first use:
+    replaying an unchanged export or printing --help never pays for them."""
+
+    def render(
+        articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None
+    ) -> bytes:
+        renderer: Renderer = importlib.import_module(module).render
+        return renderer(articles, feed, updated)
+
+    return render
+
+
+def _format(name: str, module: str) -> FeedFormat:
+    return FeedFormat(name, FEED_FILE_NAMES[name], FEED_MEDIA_TYPES[name], _loaded_on_use(module))
+
+
 FORMATS: dict[str, FeedFormat] = {
-    "rss": FeedFormat("rss", FEED_FILE_NAMES["rss"], rss.MEDIA_TYPE, rss.render),
-    "atom": FeedFormat("atom", FEED_FILE_NAMES["atom"], atom.MEDIA_TYPE, atom.render),
-    "json": FeedFormat("json", FEED_FILE_NAMES["json"], jsonfeed.MEDIA_TYPE, jsonfeed.render),
+    "rss": _format("rss", "exporter.render.rss"),
+    "atom": _format("atom", "exporter.render.atom"),
+    "json": _format("json", "exporter.render.jsonfeed"),
 }
 
 

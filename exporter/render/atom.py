@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from exporter.config import FeedConfig
+from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
 from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
 from exporter.render.view import entry_views, feed_updated, plain_text
 
-MEDIA_TYPE = "application/atom+xml"
+MEDIA_TYPE = FEED_MEDIA_TYPES["atom"]
 
 
 def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:

@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 
-from exporter.config import FeedConfig
+from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
 from exporter.render.view import EntryView, entry_views, plain_text
 
-MEDIA_TYPE = "application/feed+json"
+MEDIA_TYPE = FEED_MEDIA_TYPES["json"]
 VERSION = "https://jsonfeed.org/version/1.1"
 
 

@@ -6,12 +6,12 @@ import html
 from collections.abc import Sequence
 from datetime import datetime
 
-from exporter.config import FeedConfig
+from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
 from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
 from exporter.render.view import entry_views, feed_updated, plain_text
 
-MEDIA_TYPE = "application/rss+xml"
+MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
 
 
 def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
