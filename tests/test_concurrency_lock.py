@@ -98,6 +98,7 @@ def test_forked_workers_do_not_keep_the_lock_alive(tmp_path: Path) -> None:
         lock.acquire()
         child = os.fork()
         if child == 0:
+            print("child running", flush=True)  # after the at-fork handlers ran
             time.sleep(60)
             os._exit(0)
         print(child, flush=True)
@@ -108,7 +109,9 @@ def test_forked_workers_do_not_keep_the_lock_alive(tmp_path: Path) -> None:
         [sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True
     )
     assert parent.stdout is not None
-    child = int(parent.stdout.readline())
+    lines = sorted(parent.stdout.readline().strip() for _ in range(2))
+    assert lines[1] == "child running"
+    child = int(lines[0])
     try:
         os.kill(parent.pid, signal.SIGKILL)
         parent.wait()

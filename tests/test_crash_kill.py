@@ -6,7 +6,7 @@ Each round restores the previous feeds, starts `feed-exporter export` on a
 corpus of a few thousand records and kills it: once as soon as its first
 temporary file appears, once right after its first rename (a mix of old and new
 files), the other rounds at random moments of the run. CI runs 1000 records
-(about 1.7 MB per feed) and 3 random rounds to stay fast on 2 cores; set
+(about 1.7 MB per feed) and 2 random rounds to stay fast on 2 cores; set
 FEED_EXPORTER_KILL_RECORDS and FEED_EXPORTER_KILL_ROUNDS for a longer run.
 """
 
@@ -32,7 +32,7 @@ from exporter.problems import Severity
 
 FILES = ("rss.xml", "atom.xml", "feed.json")
 RECORDS = int(os.environ.get("FEED_EXPORTER_KILL_RECORDS", "1000"))
-RANDOM_ROUNDS = int(os.environ.get("FEED_EXPORTER_KILL_ROUNDS", "3"))
+RANDOM_ROUNDS = int(os.environ.get("FEED_EXPORTER_KILL_ROUNDS", "2"))
 
 
 def _start(records: Path, out: Path) -> subprocess.Popen[bytes]:

@@ -35,7 +35,7 @@ CONFIG = str(REPO / "feed.toml")
 BASE = "https://example.org/feeds/"  # base_url in feed.toml, for the self-link rules
 SUFFIXES = (".md", ".txt", ".json", ".jsonl")
 PROPERTY = settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -248,7 +248,7 @@ def test_arbitrary_yaml(data: st.DataObject) -> None:
     _check_invariants(inputs)
 
 
-@settings(PROPERTY, max_examples=40)
+@settings(PROPERTY, max_examples=30)
 @given(st.data())
 def test_valid_looking_records_with_hostile_strings(data: st.DataObject) -> None:
     count = data.draw(st.integers(1, 4))
