@@ -92,7 +92,9 @@ def format_size(size: dict[str, Any]) -> str:
     lines.append("  stage split (seconds, share of the run's wall time, µs per record):")
     lines += [_stage_line(name, run, records) for name, run in runs.items()]
     for name, run in runs.items():
-        if not run["ok"]:
+        if run["timed_out"]:
+            lines.append(f"  {LABELS.get(name, name)} killed after --timeout")
+        elif not run["ok"]:
             lines.append(f"  {LABELS.get(name, name)} FAILED: {run['stderr_tail'].strip()[-400:]}")
     return "\n".join(lines)
 

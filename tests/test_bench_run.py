@@ -284,3 +284,21 @@ def test_which_exit_codes_count_as_a_successful_run() -> None:
     assert not failed["ok"]
     assert failed["stderr_tail"] == "boom\n"
     assert summary("export_cold", 0)["stderr_tail"] == ""
+
+
+def test_the_table_says_which_run_was_killed_or_failed() -> None:
+    from bench.run import _summary
+    from bench.table import format_size
+
+    killed = Measurement(["x"], -9, 600.0, 300.0, 2048, 4096, "", "", timed_out=True)
+    crashed = Measurement(["y"], 3, 1.0, 1.0, 1024, None, "", "Traceback: our bug\n")
+    runs = {
+        "baseline": _summary("baseline", 10, killed, {}),
+        "export_cold": _summary("export_cold", 10, crashed, {}),
+    }
+    size = {"records": 10, "corpus_mib": 0.1, "runs": runs, "ratios": ratios(runs)}
+    text = format_size(size)
+    assert "baseline killed after --timeout" in text
+    assert "export cold FAILED: Traceback: our bug" in text
+    assert "export cold n/a" in text
+    assert any(line.startswith("baseline") and " kill " in line for line in text.splitlines())
