@@ -39,9 +39,9 @@ import yaml12
 from yaml import events
 from yaml.resolver import Resolver
 
-# `_scalar` is the reference's own typing of one scalar: reused, not copied, so
+# `scalar_value` is the reference's own typing of one scalar: reused, not copied, so
 # the two paths cannot drift apart.
-from exporter.load.yaml_safe import YamlDocument, YamlRefused, _scalar, compose
+from exporter.load.yaml_safe import YamlDocument, YamlRefused, compose, scalar_value
 from exporter.records import ScalarOrigin
 
 _Located = TypeVar("_Located", int, ScalarOrigin)
@@ -223,7 +223,7 @@ def _reads_as_itself(text: str) -> bool:
     (a timestamp it keeps verbatim, a word no resolver types)."""
     event = events.ScalarEvent(None, None, (True, False), text)
     try:
-        value, _origin = _scalar(event, 0)
+        value, _origin = scalar_value(event, 0)
     except (YamlRefused, yaml.YAMLError):
         return False
     return type(value) is str and value == text

@@ -73,7 +73,9 @@ def _timestamp_text(value: datetime | date, source: str) -> tuple[str, str]:
     return text, "timestamp"
 
 
-def _scalar(event: events.ScalarEvent, line: int) -> tuple[Any, ScalarOrigin | None]:
+def scalar_value(event: events.ScalarEvent, line: int) -> tuple[Any, ScalarOrigin | None]:
+    """The JSON value of one scalar as the reference reads it (YAML 1.1 typing as
+    PyYAML resolves it, timestamps to RFC 3339 text); the fast path reuses it."""
     tag = event.tag
     if tag in (None, "!"):
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
@@ -159,7 +161,7 @@ def compose(text: str, *, line_offset: int = 0, max_depth: int = 32) -> YamlDocu
                     doc.value = frame.container
                 continue
             if isinstance(event, events.ScalarEvent):
-                value, origin = _scalar(event, line)
+                value, origin = scalar_value(event, line)
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     _take_key(stack[-1], value, origin, line)
                     continue
