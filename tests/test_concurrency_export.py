@@ -19,7 +19,7 @@ FILES = ("rss.xml", "atom.xml", "feed.json")
 
 def _command(records: Path, out: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "exporter", "export", str(records), "--out", str(out),
-            "--config", str(REPO / "feed.toml"), "-q", *args]  # fmt: skip
+            "--config", str(REPO / "feed.toml"), "-q", "--no-cache", *args]  # fmt: skip
 
 
 def _feeds(out: Path) -> dict[str, bytes]:

@@ -22,7 +22,9 @@ FILES = ("rss.xml", "atom.xml", "feed.json")
 
 def _export(out: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(
-        cli, ["export", str(SEED), "--config", str(REPO / "feed.toml"), "--out", str(out), *args]
+        cli,
+        ["export", str(SEED), "--config", str(REPO / "feed.toml"), "--out", str(out), *args],
+        env={"FEED_EXPORTER_CACHE_DIR": str(out.parent / "cache")},
     )
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -181,6 +183,7 @@ def test_standard_output_takes_no_lock(tmp_path: Path) -> None:
             cli,
             ["export", str(SEED), "--config", str(REPO / "feed.toml"), "--out", str(out),
              "-f", "json", "--output", "-", "--wait", "0"],
+            env={"FEED_EXPORTER_CACHE_DIR": str(tmp_path / "cache")},
         )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes.startswith(b"{")

@@ -48,6 +48,7 @@ def run_bounded(
     takes longer than `timeout` seconds."""
     peak_read, peak_write = os.pipe()
     with (
+        tempfile.TemporaryDirectory() as cache,  # export's cache: one per run, not the repo's
         tempfile.TemporaryFile() as out,
         tempfile.TemporaryFile() as err,
         open(stdin or os.devnull, "rb") as feed,
@@ -57,7 +58,7 @@ def run_bounded(
             [sys.executable, "-c", _LAUNCHER, sys.executable, "-m", "exporter", *args],
             cwd=cwd, stdin=feed, stdout=out, stderr=err, start_new_session=True,
             pass_fds=(peak_write,),
-            env={**os.environ, "PEAK_FD": str(peak_write)},
+            env={**os.environ, "PEAK_FD": str(peak_write), "FEED_EXPORTER_CACHE_DIR": cache},
         )  # fmt: skip
         os.close(peak_write)
         while True:

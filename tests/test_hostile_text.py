@@ -75,7 +75,9 @@ def _export(records: list[dict[str, Any]], bodies: dict[int, str], tmp_path: Pat
             (folder / f"{index:03d}.json").write_text(json.dumps(record))
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["export", str(folder), "--out", str(out), "--config", str(REPO / "feed.toml")]
+        cli,
+        ["export", str(folder), "--out", str(out), "--config", str(REPO / "feed.toml")],
+        env={"FEED_EXPORTER_CACHE_DIR": str(tmp_path / "cache")},
     )
     assert result.exit_code == 0, result.stderr
     return out

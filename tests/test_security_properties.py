@@ -136,8 +136,9 @@ def _written(inputs: Inputs) -> Iterator[Path]:
         yield Path(folder)
 
 
-def _run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args))
+def _run(*args: str, cache: Path) -> Result:
+    """One command in-process, with its own cache (hostile outcomes get cached too)."""
+    result = CliRunner().invoke(cli, list(args), env={"FEED_EXPORTER_CACHE_DIR": str(cache)})
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception
     )
@@ -150,7 +151,8 @@ def _check_invariants(inputs: Inputs) -> None:
         records, out = folder / "records", folder / "out"
         names = {str(records / name) for name in inputs.files}
 
-        validate = _run("validate", "-o", "json", str(records))
+        cache = folder / "cache"
+        validate = _run("validate", "-o", "json", str(records), cache=cache)
         assert validate.exit_code in (0, 1)
         report = json.loads(validate.stdout)
         assert set(report["checked"]) == names
@@ -160,7 +162,9 @@ def _check_invariants(inputs: Inputs) -> None:
         event(f"valid files: {'some' if valid_files else 'none'}")
         assert report["counts"]["valid"] == len(valid_files)
 
-        export = _run("export", str(records), "--out", str(out), "--config", CONFIG, "-o", "json")
+        export = _run(
+            "export", str(records), "--out", str(out), "--config", CONFIG, "-o", "json", cache=cache
+        )
         assert export.exit_code == 0, export.stderr
         summary = json.loads(export.stderr)
         assert set(summary["checked"]) == names
@@ -172,7 +176,7 @@ def _check_invariants(inputs: Inputs) -> None:
         expected = {inputs.urls.get(Path(name).name) for name in valid_files}
         assert exported == expected
 
-        check = _run("check", str(out), "--base", BASE, "-o", "json")
+        check = _run("check", str(out), "--base", BASE, "-o", "json", cache=cache)
         errors = [p for p in json.loads(check.stdout)["problems"] if p["severity"] == "error"]
         assert errors == [] and check.exit_code == 0
 
