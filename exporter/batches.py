@@ -7,9 +7,10 @@ same rules as `feed-exporter check`, so nothing reaches a file unchecked.
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,13 +80,18 @@ def jobs_for(
         yield BatchJob(formats, tuple(articles[start : start + size]), feed, updated, now)
 
 
-def render_batches(jobs: Iterator[BatchJob], workers: int) -> Iterator[RenderedBatch]:
+def render_batches(
+    jobs: Iterator[BatchJob], workers: int, pool: Executor | None = None
+) -> Iterator[RenderedBatch]:
     """Results in order; with workers > 1 a few batches run ahead in a process pool
-    (a bounded window, so results never pile up in memory)."""
+    (a bounded window, so results never pile up in memory). `pool` is the run's
+    pool when it has one (see exporter.workers)."""
     if workers <= 1:
         yield from map(render_batch, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
         window: deque[Future[RenderedBatch]] = deque()
         for job in jobs:
             window.append(pool.submit(render_batch, job))

@@ -10,9 +10,10 @@ Raw record dicts are dropped as soon as a record is checked: only compact
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -116,6 +117,7 @@ def _outcomes(
     jobs: int,
     cache: Cache | None,
     manifest: list[tuple[str, str | None]],
+    pool: Executor | None,
 ) -> Iterator[FileOutcome]:
     """Outcomes in input order: from the cache when a file's bytes are known,
     otherwise checked (in a process pool when it pays off) and then cached."""
@@ -131,7 +133,7 @@ def _outcomes(
             if hit is not None:
                 known[index] = hit
     misses = [name for index, name in enumerate(inputs) if index not in known]
-    fresh = _check_all(misses, settings, stdin, jobs)
+    fresh = _check_all(misses, settings, stdin, jobs, pool)
     for index, name in enumerate(inputs):
         if index in known:
             yield known[index]
@@ -146,14 +148,20 @@ def _outcomes(
 
 
 def _check_all(
-    inputs: list[str], settings: LoadSettings, stdin: BinaryIO | None, jobs: int
+    inputs: list[str],
+    settings: LoadSettings,
+    stdin: BinaryIO | None,
+    jobs: int,
+    pool: Executor | None,
 ) -> Iterator[FileOutcome]:
     if jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD or STDIN in inputs:
         for name in inputs:
             yield check_file(name, settings, stdin)
         return
     chunk = max(1, min(256, len(inputs) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
         yield from pool.map(check_file, inputs, [settings] * len(inputs), chunksize=chunk)
 
 
@@ -165,13 +173,14 @@ def collect(
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    pool: Executor | None = None,
 ) -> Collection:
     settings = settings or LoadSettings()
     inputs = discover(paths)
     # `files` uses the names problems carry, so reports match problems to inputs
     result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     first_seen: dict[str, tuple[int, CheckedRecord]] = {}
-    outcomes = _outcomes(inputs, settings, stdin, jobs, cache, result.manifest)
+    outcomes = _outcomes(inputs, settings, stdin, jobs, cache, result.manifest, pool)
     for done, outcome in enumerate(outcomes, start=1):
         _merge(outcome, result, first_seen, settings)
         if progress is not None:

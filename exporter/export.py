@@ -15,6 +15,7 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -32,6 +33,7 @@ from exporter.render import FeedFormat, get_format
 from exporter.render.pieces import SEPARATORS
 from exporter.select import Selection, select
 from exporter.timings import stage
+from exporter.workers import worker_pool
 from exporter.write import AtomicFile
 
 
@@ -106,21 +108,24 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             state = previous_export(cache, request.out_dir, key) if key else None
         if state is not None:
             return _replay(state, request)
-    with stage("collect"):
-        collection = collect(paths, request.settings, jobs=request.jobs, cache=cache)
-    result = ExportResult(
-        status=ExportStatus.OK,
-        files=list(collection.files),
-        records=collection.records,
-        invalid=collection.invalid,
-        unreadable=collection.unreadable,
-        record_problems=list(collection.problems),
-    )
-    if request.strict and (collection.invalid or collection.unreadable):
-        result.status = ExportStatus.REJECTED
-        result.reason = f"--strict: {result.skipped} record(s) rejected"
-        return result
-    result = export_articles(collection.articles, request, feed, result)
+    # One pool for the whole run, created while this process is still small: its
+    # workers are forked at the first task, before any article is in memory.
+    with worker_pool(request.jobs) as pool:
+        with stage("collect"):
+            collection = collect(paths, request.settings, jobs=request.jobs, cache=cache, pool=pool)
+        result = ExportResult(
+            status=ExportStatus.OK,
+            files=list(collection.files),
+            records=collection.records,
+            invalid=collection.invalid,
+            unreadable=collection.unreadable,
+            record_problems=list(collection.problems),
+        )
+        if request.strict and (collection.invalid or collection.unreadable):
+            result.status = ExportStatus.REJECTED
+            result.reason = f"--strict: {result.skipped} record(s) rejected"
+            return result
+        result = export_articles(collection.articles, request, feed, result, pool)
     if cache is not None and key is not None and result.status is ExportStatus.OK:
         remember_export(cache, request.out_dir, key, _state(result))
     return result
@@ -188,6 +193,7 @@ def export_articles(
     request: ExportRequest,
     feed: FeedConfig,
     result: ExportResult | None = None,
+    pool: Executor | None = None,
 ) -> ExportResult:
     """Select, then render and verify in batches, streaming into temporary files
     that replace the previous feeds only once every batch of every format passed."""
@@ -204,7 +210,7 @@ def export_articles(
     try:
         for output in result.outputs:
             sinks[output.format.name] = _sink(output.format, request)
-        _stream(selected.articles, request, feed, result, sinks)
+        _stream(selected.articles, request, feed, result, sinks, pool)
         if result.status is ExportStatus.OK:
             with stage("write"):
                 _deliver(result, request, sinks)
@@ -223,6 +229,7 @@ def _stream(
     feed: FeedConfig,
     result: ExportResult,
     sinks: dict[str, Sink],
+    pool: Executor | None,
 ) -> None:
     # Imported here: the render and check stack is not needed to replay an
     # unchanged export, which then starts several times faster.
@@ -236,7 +243,7 @@ def _stream(
     jobs = jobs_for(request.formats, articles, feed, articles_updated(articles), request.now)
     workers = request.jobs if len(articles) > BATCH_SIZE else 1  # one batch: no pool
     with stage("render+verify"):
-        for index, batch in enumerate(render_batches(jobs, workers)):
+        for index, batch in enumerate(render_batches(jobs, workers, pool)):
             for name, output in outputs.items():
                 output.problems += batch.problems[name]
                 failures = [p for p in batch.problems[name] if p.is_error]
