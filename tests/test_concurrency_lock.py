@@ -98,10 +98,10 @@ def test_forked_workers_do_not_keep_the_lock_alive(tmp_path: Path) -> None:
         lock.acquire()
         child = os.fork()
         if child == 0:
-            print("child running", flush=True)  # after the at-fork handlers ran
+            os.write(1, b"child running\\n")  # after the at-fork handlers ran
             time.sleep(60)
             os._exit(0)
-        print(child, flush=True)
+        os.write(1, f"{{child}}\\n".encode())  # one write each: lines never mix
         time.sleep(60)
         """
     )
