@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +20,7 @@ from exporter.problems import Problem
 from exporter.render import get_format
 from exporter.render.pieces import Pieces, split
 from exporter.verify import verify
+from exporter.workers import new_pool
 
 # Entries per batch: small enough that a batch stays far below the 1 MB at which
 # the checker warns about feed size, large enough that per-batch costs vanish.
@@ -91,7 +92,7 @@ def render_batches(
         return
     with contextlib.ExitStack() as stack:
         if pool is None:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            pool = stack.enter_context(new_pool(workers))
         window: deque[Future[RenderedBatch]] = deque()
         for job in jobs:
             window.append(pool.submit(render_batch, job))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -24,6 +24,7 @@ from exporter.load.text import file_digest
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
 from exporter.records import Record
+from exporter.workers import new_pool
 
 if TYPE_CHECKING:
     from exporter.cache import Cache
@@ -161,7 +162,7 @@ def _check_all(
     chunk = max(1, min(256, len(inputs) // (jobs * 8)))
     with contextlib.ExitStack() as stack:
         if pool is None:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            pool = stack.enter_context(new_pool(jobs))
         yield from pool.map(check_file, inputs, [settings] * len(inputs), chunksize=chunk)
 
 

@@ -1,17 +1,39 @@
-"""One process pool per export, created before any record is loaded.
+"""Process pools for a run: started early, and never outliving the exporter.
 
 Pool processes are forked from this one when the first task is submitted. A
 pool started after 100,000 articles are in memory would begin as a copy of all
 of them (CPython's garbage collector writes to every object it visits, so
 copy-on-write does not keep that memory shared); started first, its workers
 stay small and hold only the batch they work on.
+
+A worker blocks on its task queue; if the exporter is killed (SIGKILL runs no
+cleanup) it would wait there forever. Each worker watches its parent and exits
+when it is gone.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+
+
+def _leave_with_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def new_pool(jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
+        max_workers=jobs, initializer=_leave_with_parent, initargs=(os.getpid(),)
+    )
 
 
 @contextmanager
@@ -20,7 +42,7 @@ def worker_pool(jobs: int) -> Iterator[Executor | None]:
     if jobs <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with new_pool(jobs) as pool:
         # With the fork start method every worker starts at the first task:
         # start them now, not when articles have been loaded (e.g. from the cache).
         pool.submit(int).result()
