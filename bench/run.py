@@ -14,6 +14,7 @@ the work folder; nothing touches the network. Not part of the test suite's timin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -102,6 +103,17 @@ def ensure_corpus(options: Options, count: int) -> Path:
     write_corpus(folder, count, options.seed, options.invalid)
     marker.write_text(stamp, encoding="ascii")
     return folder
+
+
+def source_fingerprint() -> str:
+    """Hash of our sources and schemas. A cache keyed by the program's code is
+    rightly invalidated when they change, so a warm run in a tree being edited
+    can be cold: the report says so instead of showing a puzzling figure."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "exporter").rglob("*.py"), *(ROOT / "schemas").glob("*")]):
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _read_all(folder: Path) -> int:
@@ -199,39 +211,44 @@ class SizeRun:
             attempts.append((measured, {"timings": timings}))
         return _summary("validate", self.count, *_best(attempts))
 
-    def export_cold(self) -> tuple[dict[str, Any], Path]:
-        """The best cold run, and the folder (outputs + cache) it left behind."""
-        attempts: list[Attempt] = []
-        for attempt in range(self.options.repeat):
-            # A fresh working folder and cache folder: whatever default the
-            # cache has (cwd-relative or FEED_EXPORTER_CACHE_DIR), it is empty.
-            place = self.scratch / f"export-{attempt}"
-            timings = place / "timings-cold.json"
-            env = self.tool.env(timings=timings, cache=place / "cache")
-            measured = self._measure(
-                "export cold", self.tool.export_argv(self.corpus, place), place, env
-            )
-            attempts.append((measured, {"timings": timings, "place": place}))
-        best, extra = _best(attempts)
-        place = extra.pop("place")
-        extra["output_bytes"] = _output_bytes(place / "out")
-        return _summary("export_cold", self.count, best, extra), place
+    def _export(self, label: str, place: Path, timings: Path) -> Measurement:
+        env = self.tool.env(timings=timings, cache=place / "cache")
+        return self._measure(label, self.tool.export_argv(self.corpus, place), place, env)
 
-    def export_warm(self, place: Path) -> dict[str, Any]:
-        """Re-runs on unchanged inputs, reusing the cold run's folder and cache."""
-        before = _digest(place / "out")
-        attempts: list[Attempt] = []
+    def exports(self, warm: bool) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """Best cold and best warm export; each warm run is the first re-run after its
+        own cold run (a fresh working folder and cache folder, so the cache starts
+        empty whatever its default location), in the folder and cache it left."""
+        colds: list[Attempt] = []
+        warms: list[Attempt] = []
         for attempt in range(self.options.repeat):
-            timings = place / f"timings-warm-{attempt}.json"
-            env = self.tool.env(timings=timings, cache=place / "cache")
-            measured = self._measure(
-                "export warm", self.tool.export_argv(self.corpus, place), place, env
+            place = self.scratch / f"export-{attempt}"
+            code_before = source_fingerprint()
+            cold = self._export("export cold", place, place / "timings-cold.json")
+            colds.append((cold, {"timings": place / "timings-cold.json", "place": place}))
+            if not warm:
+                continue
+            before = _digest(place / "out")
+            measured = self._export("export warm", place, place / "timings-warm.json")
+            warms.append(
+                (
+                    measured,
+                    {
+                        "timings": place / "timings-warm.json",
+                        "identical_to_cold": bool(before) and _digest(place / "out") == before,
+                        "sources_changed": source_fingerprint() != code_before,
+                    },
+                )
             )
-            same = bool(before) and _digest(place / "out") == before
-            attempts.append((measured, {"timings": timings, "identical_to_cold": same}))
-        best, extra = _best(attempts)
-        extra["identical_to_cold"] = all(attempt[1]["identical_to_cold"] for attempt in attempts)
-        return _summary("export_warm", self.count, best, extra)
+        best, extra = _best(colds)
+        extra["output_bytes"] = _output_bytes(extra.pop("place") / "out")
+        cold_summary = _summary("export_cold", self.count, best, extra)
+        if not warms:
+            return cold_summary, None
+        best, extra = _best(warms)
+        extra["identical_to_cold"] = all(attempt[1]["identical_to_cold"] for attempt in warms)
+        extra["sources_changed"] = any(attempt[1]["sources_changed"] for attempt in warms)
+        return cold_summary, _summary("export_warm", self.count, best, extra)
 
     def all_runs(self) -> dict[str, dict[str, Any]]:
         skip = self.options.skip
@@ -241,11 +258,11 @@ class SizeRun:
         if "validate" not in skip:
             runs["validate"] = self.validate()
         if {"export_cold", "export_warm"} - skip:
-            cold, place = self.export_cold()
+            cold, warm = self.exports(warm="export_warm" not in skip)
             if "export_cold" not in skip:
                 runs["export_cold"] = cold
-            if "export_warm" not in skip:
-                runs["export_warm"] = self.export_warm(place)
+            if warm is not None:
+                runs["export_warm"] = warm
         return runs
 
 

@@ -89,6 +89,11 @@ def format_size(size: dict[str, Any]) -> str:
     if "export_warm" in runs:
         same = runs["export_warm"].get("identical_to_cold")
         lines.append(f"  warm output byte-identical to cold: {'yes' if same else 'NO'}")
+        if runs["export_warm"].get("sources_changed"):
+            lines.append(
+                "  note: exporter/ sources changed between a cold run and its warm re-run; "
+                "a cache keyed by the code was rightly cold"
+            )
     lines.append("  stage split (seconds, share of the run's wall time, µs per record):")
     lines += [_stage_line(name, run, records) for name, run in runs.items()]
     for name, run in runs.items():

@@ -102,6 +102,7 @@ def test_counts_agree_with_the_corpus(tiny: tuple[str, dict[str, Any]]) -> None:
     assert runs["export_cold"]["output_bytes"] > 30 * 1000  # three feeds of 30 items
     assert runs["baseline"]["output_bytes"] > 30 * 1000
     assert runs["export_warm"]["identical_to_cold"] is True
+    assert isinstance(runs["export_warm"]["sources_changed"], bool)
 
 
 def test_stage_splits_come_from_each_run(tiny: tuple[str, dict[str, Any]]) -> None:
