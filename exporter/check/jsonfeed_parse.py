@@ -101,7 +101,8 @@ def parse_json(data: bytes, source: str) -> Parsed:
     if nesting_depth(result.document) > MAX_DEPTH:
         result.problems.append(_too_deep(source))
         return result
-    pointers = _pointers_by_identity(result.document)
+    # Pointers are only needed to locate duplicate keys (rare): not built otherwise.
+    pointers = _pointers_by_identity(result.document) if duplicates else {}
     for obj, key in duplicates:
         pointer = pointers.get(id(obj), "") + json_pointer([key])
         result.problems.append(
@@ -127,21 +128,21 @@ def _too_deep(source: str) -> Problem:
 
 
 def nesting_depth(document: JSONValue) -> int:
-    """Deepest object/array nesting, computed without recursion."""
+    """Deepest object/array nesting, computed without recursion (only containers
+    are visited: scalars cannot add depth)."""
+    if not isinstance(document, (dict, list)):
+        return 0
     deepest = 0
     stack: list[tuple[JSONValue, int]] = [(document, 1)]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: list[JSONValue] = list(value.values())
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        deepest = max(deepest, depth)
+        if depth > deepest:
+            deepest = depth
         if depth > MAX_DEPTH:
             return depth
-        stack.extend((child, depth + 1) for child in children)
+        children = value.values() if isinstance(value, dict) else value
+        inner = depth + 1
+        stack.extend((child, inner) for child in children if isinstance(child, (dict, list)))
     return deepest
 
 

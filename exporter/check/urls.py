@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from exporter.check.memo import memoised
+
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # RFC 3987 ucschar/iprivate ranges plus the ASCII characters an IRI may hold;
 # `%` is checked separately so a stray percent is reported precisely.
@@ -31,6 +33,7 @@ _DANGEROUS_SCHEMES = ("javascript", "vbscript", "data")
 _STRIP_FOR_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 
 
+@memoised
 def scheme(value: str) -> str | None:
     """The lower-cased scheme of an absolute reference, else None."""
     match = _SCHEME.match(value)
@@ -42,6 +45,7 @@ def is_absolute(value: str) -> bool:
     return scheme(value) is not None
 
 
+@memoised
 def invalid_iri_character(value: str) -> str | None:
     """The first character that may not appear in an IRI (space, quote, `<`, a
     lone `%`, a control character...), or None if all are allowed."""
@@ -54,6 +58,7 @@ def invalid_iri_character(value: str) -> str | None:
     return None
 
 
+@memoised
 def is_valid_iri_reference(value: str) -> bool:
     """RFC 3987 IRI-reference syntax (absolute or relative)."""
     if invalid_iri_character(value) is not None:
@@ -72,6 +77,7 @@ def is_valid_absolute_iri(value: str) -> bool:
     return is_absolute(value) and is_valid_iri_reference(value)
 
 
+@memoised
 def _split(value: str) -> tuple[str, str, str, str, str] | None:
     try:
         parts = urlsplit(value)
@@ -81,6 +87,7 @@ def _split(value: str) -> tuple[str, str, str, str, str] | None:
     return parts.scheme, parts.netloc, parts.path, parts.query, parts.fragment
 
 
+@memoised
 def is_dangerous_url(value: str) -> bool:
     """True for `javascript:`, `vbscript:` and `data:` URLs, which run code or
     smuggle content into a reader; browsers ignore whitespace and control
