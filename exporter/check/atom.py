@@ -8,6 +8,8 @@ rules did not already explain.
 
 from __future__ import annotations
 
+from typing import cast
+
 from lxml import etree
 
 from exporter.check.atom_common import (
@@ -19,7 +21,6 @@ from exporter.check.atom_common import (
     atom_children,
     child_elements,
     describe,
-    is_atom,
     qname,
     text_of,
 )
@@ -126,44 +127,59 @@ def _wrong_namespace(root: etree._Element, namespace: str | None, findings: Find
     )
 
 
+_XML_LANG = f"{{{XML}}}lang"
+_XML_BASE = f"{{{XML}}}base"
+_ATOM_TAG = f"{{{ATOM}}}"
+_ATOM_ANY = _ATOM_TAG + "*"
+_ATOM_PREFIX = len(_ATOM_TAG)
+
+
 def _check_tree(root: etree._Element, findings: Findings) -> None:
     """Checks that apply to every element: Atom vocabulary, attributes, stray
-    text, and the xml:lang / xml:base values."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
+    text, and the xml:lang / xml:base values.
+
+    This visits every element of the feed, so it works on tag strings and
+    attribute names directly (no QName objects, no per-element helper calls
+    unless an element has something to check)."""
+    for element in root.iter(etree.Element):
+        keys = cast("list[str]", element.keys())
+        if keys and (_XML_LANG in keys or _XML_BASE in keys):
+            _check_xml_attributes(element, findings)
+        tag = element.tag
+        if not tag.startswith(_ATOM_TAG):
             continue
-        _check_xml_attributes(element, findings)
-        if not is_atom(element):
-            continue
-        name = qname(element)[1]
+        name = tag[_ATOM_PREFIX:]
         parent = element.getparent()
-        if parent is not None and is_atom(parent) and qname(parent)[1] not in CHILDREN:
-            findings.add(
-                "atom-undefined-element",
-                element,
-                f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
-                "it if it is meant as text.",
-            )
-            continue
+        if parent is not None:
+            parent_tag = parent.tag
+            if parent_tag.startswith(_ATOM_TAG) and parent_tag[_ATOM_PREFIX:] not in CHILDREN:
+                findings.add(
+                    "atom-undefined-element",
+                    element,
+                    f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
+                    "it if it is meant as text.",
+                )
+                continue
         if name in CHILDREN:
             _check_container(element, name, findings)
-        elif name in SIMPLE and child_elements(element):
+        elif name in SIMPLE and len(element) and child_elements(element):
             findings.add(
                 "atom-undefined-element",
                 child_elements(element)[0],
                 f"{describe(element)} holds plain text only: remove the child element "
                 "(or escape it).",
             )
-        _check_attributes(element, name, findings)
+        if keys:
+            _check_attributes(element, name, keys, findings)
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
-    lang = element.get(f"{{{XML}}}lang")
+    lang = element.get(_XML_LANG)
     if lang:
         reason = language_problem(lang)
         if reason is not None:
             findings.add("atom-invalid-language", element, f'xml:lang="{lang}" {reason}.')
-    base = element.get(f"{{{XML}}}base")
+    base = element.get(_XML_BASE)
     if base is not None:
         reason = iri_problem(base, absolute=False)
         if reason is not None:
@@ -174,10 +190,8 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
     allowed = CHILDREN[name]
     single = SINGLE_VALUED[name]
     seen: set[str] = set()
-    for child in child_elements(element):
-        child_namespace, child_name = qname(child)
-        if child_namespace != ATOM:
-            continue
+    for child in element.iterchildren(_ATOM_ANY):
+        child_name = child.tag[_ATOM_PREFIX:]
         if child_name not in allowed:
             findings.add(
                 "atom-undefined-element",
@@ -192,7 +206,7 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
             )
         seen.add(child_name)
-    if text_of(element).strip():
+    if _has_text(element):
         findings.add(
             "atom-unexpected-text",
             element,
@@ -200,18 +214,37 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
         )
 
 
-def _check_attributes(element: etree._Element, name: str, findings: Findings) -> None:
-    allowed = ATTRIBUTES.get(name, frozenset())
-    for attribute in element.attrib:
-        key = str(attribute)
-        namespace = etree.QName(key).namespace
-        if (namespace is None and key not in allowed) or namespace == ATOM:
-            findings.add(
-                "atom-unexpected-attribute",
-                element,
-                f"<{name}> does not take the attribute {etree.QName(key).localname!r}: "
-                "remove it (extensions need their own namespace).",
-            )
+def _has_text(element: etree._Element) -> bool:
+    """`text_of(element).strip()` without joining: some piece is not all whitespace."""
+    text = element.text
+    if text and not text.isspace():
+        return True
+    for child in element:
+        tail = child.tail
+        if tail and not tail.isspace():
+            return True
+    return False
+
+
+def _check_attributes(
+    element: etree._Element, name: str, keys: list[str], findings: Findings
+) -> None:
+    allowed = ATTRIBUTES.get(name, _NONE)
+    for key in keys:
+        if key[0] == "{":
+            if not key.startswith(_ATOM_TAG):
+                continue
+        elif key in allowed:
+            continue
+        findings.add(
+            "atom-unexpected-attribute",
+            element,
+            f"<{name}> does not take the attribute {etree.QName(key).localname!r}: "
+            "remove it (extensions need their own namespace).",
+        )
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _check_feed(feed: etree._Element, findings: Findings) -> None:
