@@ -9,16 +9,13 @@ probes a guard).
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fast_yaml import REFUSED, reference, same
 
 from bench.corpus import generate
 from exporter.load.fast_yaml import fast_compose
-from exporter.load.yaml_safe import YamlRefused, compose
 
-REFUSED = object()
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ATOMS = [
@@ -34,23 +31,6 @@ ATOMS = [
 # traps land in documents the fast path would otherwise read.
 WORDS = ["title", "k", "a", "webUrl", "Title", "x y", "news", "Fox News", "e.com", "a-b", "a.b"]
 KEYS = [*WORDS, "yes", "1", "null", "~", "2021-02-09", "<<"]
-
-
-def reference(text: str) -> Any:
-    try:
-        return compose(text).value
-    except YamlRefused:
-        return REFUSED
-
-
-def same(left: Any, right: Any) -> bool:
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, dict):
-        return list(left) == list(right) and all(same(left[k], right[k]) for k in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(map(same, left, right))
-    return bool(left == right)
 
 
 def check(text: str) -> None:
