@@ -248,31 +248,44 @@ _NONE: frozenset[str] = frozenset()
 
 
 def _check_feed(feed: etree._Element, findings: Findings) -> None:
-    _check_required(feed, findings)
-    _check_metadata(feed, findings)
+    children = _named_children(feed)
+    _check_required(feed, findings, children)
+    _check_metadata(feed, findings, children)
     check_self(feed, findings)
-    entries = atom_children(feed, "entry")
+    entries = [child for child, name in children if name == "entry"]
     seen_entry = False
-    for child in atom_children(feed):
-        if qname(child)[1] == "entry":
+    for child, name in children:
+        if name == "entry":
             seen_entry = True
         elif seen_entry:
             findings.add(
                 "atom-misplaced-metadata",
                 child,
-                f"<{qname(child)[1]}> belongs to the feed but comes after the first <entry>: "
+                f"<{name}> belongs to the feed but comes after the first <entry>: "
                 "move it before the entries.",
             )
     # Computed once: per entry it would make the check quadratic in entries.
-    feed_has_author = bool(atom_children(feed, "author"))
-    for entry in entries:
-        _check_entry(entry, feed_has_author, findings)
-    _check_unique_ids(entries, findings)
+    feed_has_author = any(name == "author" for _, name in children)
+    ids = [_check_entry(entry, feed_has_author, findings) for entry in entries]
+    _check_unique_ids(ids, findings)
 
 
-def _check_required(element: etree._Element, findings: Findings) -> None:
+NamedChildren = list[tuple[etree._Element, str]]
+
+
+def _named_children(element: etree._Element) -> NamedChildren:
+    """The Atom child elements with their local names, read once per container
+    (the rules below look at them several times)."""
+    return [(child, child.tag[_ATOM_PREFIX:]) for child in element.iterchildren(_ATOM_ANY)]
+
+
+def _check_required(
+    element: etree._Element, findings: Findings, children: NamedChildren | None = None
+) -> None:
     name = qname(element)[1]
-    present = {qname(child)[1] for child in atom_children(element)}
+    if children is None:
+        children = _named_children(element)
+    present = {child_name for _, child_name in children}
     for required in REQUIRED:
         if required not in present:
             rule = f"atom-missing-{required}"
@@ -291,10 +304,13 @@ _REQUIRED_HINT = {
 }
 
 
-def _check_metadata(element: etree._Element, findings: Findings) -> None:
+def _check_metadata(
+    element: etree._Element, findings: Findings, children: NamedChildren | None = None
+) -> None:
     """Children shared by feed, entry and source."""
-    for child in atom_children(element):
-        name = qname(child)[1]
+    if children is None:
+        children = _named_children(element)
+    for child, name in children:
         if name == "link":
             check_link(child, findings)
         elif name in TEXT_CONSTRUCTS:
@@ -311,24 +327,30 @@ def _check_metadata(element: etree._Element, findings: Findings) -> None:
             check_reference(child, text_of(child), findings)
         elif name == "generator" and child.get("uri") is not None:
             check_reference(child, child.get("uri") or "", findings, in_text=False)
-    check_alternates(element, findings)
+    check_alternates(element, findings, [child for child, name in children if name == "link"])
 
 
-def _check_entry(entry: etree._Element, feed_has_author: bool, findings: Findings) -> None:
-    _check_required(entry, findings)
-    _check_metadata(entry, findings)
-    names = {qname(child)[1] for child in atom_children(entry)}
-    if "author" not in names and not _source_has_author(entry) and not feed_has_author:
+def _check_entry(
+    entry: etree._Element, feed_has_author: bool, findings: Findings
+) -> etree._Element | None:
+    """All rules of one entry; returns its first <id> for the duplicate-id rule."""
+    children = _named_children(entry)
+    _check_required(entry, findings, children)
+    _check_metadata(entry, findings, children)
+    names = {name for _, name in children}
+    sources = [child for child, name in children if name == "source"]
+    if "author" not in names and not _source_has_author(sources) and not feed_has_author:
         findings.add(
             "atom-missing-author",
             entry,
             "This entry has no <author> and the feed has none either: add "
             "<author><name>...</name></author> to the feed or to every entry.",
         )
-    content = atom_children(entry, "content")
+    content = [child for child, name in children if name == "content"]
+    links = [child for child, name in children if name == "link"]
     if content:
         check_content(content[0], entry, findings)
-    elif not any(relation(link) == "alternate" for link in atom_children(entry, "link")):
+    elif not any(relation(link) == "alternate" for link in links):
         findings.add(
             "atom-missing-content-or-alternate",
             entry,
@@ -343,26 +365,28 @@ def _check_entry(entry: etree._Element, feed_has_author: bool, findings: Finding
             "add a summary.",
             WARNING,
         )
-    for source in atom_children(entry, "source"):
+    for source in sources:
         _check_required(source, findings)
         _check_metadata(source, findings)
+    return next((child for child, name in children if name == "id"), None)
 
 
-def _source_has_author(entry: etree._Element) -> bool:
-    return any(atom_children(source, "author") for source in atom_children(entry, "source"))
+def _source_has_author(sources: list[etree._Element]) -> bool:
+    return any(atom_children(source, "author") for source in sources)
 
 
-def _check_unique_ids(entries: list[etree._Element], findings: Findings) -> None:
+def _check_unique_ids(ids: list[etree._Element | None], findings: Findings) -> None:
     seen: set[str] = set()
-    for entry in entries:
-        for element in atom_children(entry, "id")[:1]:
-            value = text_of(element).strip()
-            if value in seen:
-                findings.add(
-                    "atom-duplicate-entry-id",
-                    element,
-                    f"Two entries share the id {value!r}; readers treat them as one entry: "
-                    "give each entry its own id.",
-                    WARNING,
-                )
-            seen.add(value)
+    for element in ids:
+        if element is None:
+            continue
+        value = text_of(element).strip()
+        if value in seen:
+            findings.add(
+                "atom-duplicate-entry-id",
+                element,
+                f"Two entries share the id {value!r}; readers treat them as one entry: "
+                "give each entry its own id.",
+                WARNING,
+            )
+        seen.add(value)

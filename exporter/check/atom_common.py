@@ -60,6 +60,8 @@ def child_elements(element: etree._Element) -> list[etree._Element]:
 
 def text_of(element: etree._Element) -> str:
     """All character data directly inside an element (not in child elements)."""
+    if not len(element):
+        return element.text or ""
     parts = [element.text or ""]
     parts += [child.tail or "" for child in element]
     return "".join(parts)

@@ -235,10 +235,13 @@ def _check_link_attributes(link: etree._Element, findings: Findings) -> None:
         )
 
 
-def check_alternates(parent: etree._Element, findings: Findings) -> None:
-    """RFC 4287 §4.1.1: at most one alternate link per type and hreflang."""
+def check_alternates(
+    parent: etree._Element, findings: Findings, links: list[etree._Element] | None = None
+) -> None:
+    """RFC 4287 §4.1.1: at most one alternate link per type and hreflang (`links`:
+    the parent's Atom links, when the caller already has them)."""
     seen: set[tuple[str | None, str | None]] = set()
-    for link in atom_children(parent, "link"):
+    for link in atom_children(parent, "link") if links is None else links:
         if relation(link) != "alternate":
             continue
         key = (link.get("type"), link.get("hreflang"))

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 
+from exporter.check.memo import memoised
+
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
 # Clocks drift and feeds are rebuilt while we check them: a small allowance keeps
 # a feed generated a minute "in the future" from being flagged.
@@ -55,6 +57,7 @@ _RFC3339 = re.compile(
 )
 
 
+@memoised
 def check_rfc3339(text: str) -> DateCheck:
     """Strict RFC 3339 `date-time`: `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)`."""
     match = _RFC3339.match(text)

@@ -10,10 +10,12 @@ readers that do not sanitise would run the code).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import cast
 
 from lxml import etree
 
+from exporter.check.memo import memoised
 from exporter.check.urls import is_absolute, is_dangerous_url
 
 RISKY_ELEMENTS = frozenset(
@@ -89,10 +91,9 @@ def _has_dangerous_url(attribute: str, value: str) -> bool:
 
 
 def _iter_tree(root: etree._Element) -> Iterable[tuple[str, dict[str, str]]]:
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        yield _local(element.tag), {str(k): str(v) for k, v in element.attrib.items()}
+    for element in root.iter(etree.Element):
+        # lxml gives str names and values: copied without per-item conversion
+        yield _local(element.tag), dict(cast("Mapping[str, str]", element.attrib))
 
 
 def _parse_html(html: str) -> etree._Element | None:
@@ -107,10 +108,22 @@ def _parse_html(html: str) -> etree._Element | None:
         return None
 
 
+def _scan_html(html: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(risks, relative URLs) of an HTML string, from one parse. Cached: the same
+    content is checked in RSS, Atom and JSON Feed of a batch."""
+    root = _parse_html(html)
+    if root is None:
+        return (), ()
+    elements = list(_iter_tree(root))
+    return tuple(_element_risks(elements)), tuple(_relative(elements))
+
+
+_scan_html_cached = memoised(_scan_html, entries=512, longest=64 * 1024)
+
+
 def html_risks(html: str) -> list[str]:
     """Risks in an HTML string (escaped HTML content), as plain messages."""
-    root = _parse_html(html)
-    return [] if root is None else _element_risks(_iter_tree(root))
+    return list(_scan_html_cached(html)[0])
 
 
 def xhtml_risks(root: etree._Element) -> list[str]:
@@ -131,8 +144,7 @@ def _relative(elements: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
 def html_relative_urls(html: str) -> list[str]:
     """Relative `href`/`src` values in HTML (same-document `#...` references
     excepted): readers resolve them against different bases, or not at all."""
-    root = _parse_html(html)
-    return [] if root is None else _relative(_iter_tree(root))
+    return list(_scan_html_cached(html)[1])
 
 
 def xhtml_relative_urls(root: etree._Element) -> list[str]:
