@@ -15,11 +15,11 @@ from exporter.check.rss_fields import (
 )
 from exporter.check.rss_report import (
     Report,
-    child_elements,
     describe,
     line_of,
     local_name,
     namespace,
+    split_tag,
     text_of,
 )
 from exporter.check.rss_structure import ATOM_NS, CONTENT_NS, DC_NS
@@ -30,27 +30,28 @@ def check_items(
     channel: etree._Element, version: str, report: Report, context: CheckContext
 ) -> None:
     seen_guids: dict[str, int | None] = {}
-    for item in child_elements(channel):
-        if namespace(item) or local_name(item) != "item":
-            continue
+    for item in channel.iterchildren("{}item"):
         check_item(item, version, report, context)
-        for guid in _core_children(item, "guid")[:1]:
-            value = text_of(guid)
-            if not value:
-                continue
-            if value in seen_guids:
-                report.error(
-                    "rss-duplicate-guid",
-                    guid,
-                    f"<guid> {value!r} is also used by the item at line {seen_guids[value]}; "
-                    "every item needs its own guid.",
-                )
-            else:
-                seen_guids[value] = line_of(guid)
+        guid = next(item.iterchildren("{}guid"), None)
+        if guid is None:
+            continue
+        value = text_of(guid)
+        if not value:
+            continue
+        if value in seen_guids:
+            report.error(
+                "rss-duplicate-guid",
+                guid,
+                f"<guid> {value!r} is also used by the item at line {seen_guids[value]}; "
+                "every item needs its own guid.",
+            )
+        else:
+            seen_guids[value] = line_of(guid)
 
 
 def check_item(item: etree._Element, version: str, report: Report, context: CheckContext) -> None:
-    names = {local_name(c) for c in child_elements(item) if not namespace(c)}
+    children = [(child, split_tag(child)) for child in item.iterchildren(etree.Element)]
+    names = {name for _, (ns, name) in children if not ns}
     if "title" not in names and "description" not in names:
         report.error(
             "rss-item-missing-title-or-description",
@@ -63,18 +64,17 @@ def check_item(item: etree._Element, version: str, report: Report, context: Chec
             item,
             "<item> has no <guid>; add a unique, stable guid so readers don't show it twice.",
         )
-    for child in child_elements(item):
-        _check_item_child(item, child, names, report, context)
+    for child, (ns, name) in children:
+        _check_item_child(child, ns, name, report, context)
 
 
 def _check_item_child(
-    item: etree._Element,
     child: etree._Element,
-    names: set[str],
+    ns: str,
+    name: str,
     report: Report,
     context: CheckContext,
 ) -> None:
-    ns, name = namespace(child), local_name(child)
     if ns == "":
         if name == "title" or name == "category":
             check_not_blank(child, report)
@@ -215,7 +215,3 @@ def _description_before(element: etree._Element) -> bool:
         and local_name(sibling) == "description"
         for sibling in element.itersiblings(preceding=True)
     )
-
-
-def _core_children(item: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in child_elements(item) if not namespace(c) and local_name(c) == name]

@@ -68,13 +68,22 @@ def namespace(element: etree._Element) -> str:
     return _split_tag(element.tag)[0] if isinstance(element.tag, str) else ""
 
 
+def split_tag(element: etree._Element) -> tuple[str, str]:
+    """(namespace, local name) of an element; ("", "") for comments and PIs."""
+    tag = element.tag
+    return _split_tag(tag) if isinstance(tag, str) else ("", "")
+
+
 def child_elements(element: etree._Element) -> list[etree._Element]:
     """Element children only: comments, processing instructions and entities skipped."""
-    return [child for child in element if isinstance(child.tag, str)]
+    return list(element.iterchildren(etree.Element))
 
 
 def text_of(element: etree._Element) -> str:
     """The element's character data with surrounding whitespace removed, as readers see it."""
+    if not len(element):  # no children: the text is all there is (the common case)
+        text = element.text
+        return text.strip() if text else ""
     return "".join(t for t in element.itertext() if isinstance(t, str)).strip()
 
 

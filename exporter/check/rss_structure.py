@@ -9,10 +9,18 @@ namespace is reported too, since it is almost always a typo that readers ignore.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 
-from exporter.check.rss_report import Report, child_elements, describe, local_name, namespace
+from exporter.check.rss_report import (
+    Report,
+    child_elements,
+    describe,
+    local_name,
+    namespace,
+    split_tag,
+)
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -135,9 +143,7 @@ def check_structure(root: etree._Element, report: Report) -> None:
 
 def _check_container(parent: etree._Element, report: Report) -> None:
     allowed = VOCABULARY.get(local_name(parent), {})
-    if (parent.text and parent.text.strip()) or any(
-        child.tail and child.tail.strip() for child in parent
-    ):
+    if _has_stray_text(parent):
         report.error(
             "rss-unexpected-text",
             parent,
@@ -145,8 +151,8 @@ def _check_container(parent: etree._Element, report: Report) -> None:
             "the element that is meant to carry it.",
         )
     seen: set[tuple[str, str]] = set()
-    for child in child_elements(parent):
-        key = (namespace(child), local_name(child))
+    for child in parent.iterchildren(etree.Element):
+        key = split_tag(child)
         if key[0]:
             _check_module_element(parent, child, key, seen, report)
             continue
@@ -171,8 +177,19 @@ def _check_container(parent: etree._Element, report: Report) -> None:
         _check_attributes(child, report)
         if key[1] in CONTAINERS:
             _check_container(child, report)
-        else:
+        elif len(child):  # a leaf can only break a rule with something inside it
             _check_leaf(child, report)
+
+
+def _has_stray_text(parent: etree._Element) -> bool:
+    text = parent.text
+    if text and not text.isspace():
+        return True
+    for child in parent:
+        tail = child.tail
+        if tail and not tail.isspace():
+            return True
+    return False
 
 
 def _undefined(
@@ -211,7 +228,8 @@ def _check_module_element(
             f"{describe(child)} appears more than once; keep a single one.",
         )
     seen.add(key)
-    _check_extension_children(child, report)
+    if len(child):  # only descendants can break the namespace rule
+        _check_extension_children(child, report)
 
 
 def _check_extension_children(element: etree._Element, report: Report) -> None:
@@ -239,22 +257,29 @@ def _check_leaf(element: etree._Element, report: Report) -> None:
 
 
 def _check_attributes(element: etree._Element, report: Report) -> None:
+    names = cast("list[str]", element.keys())
+    if not names:
+        return
     expected = ATTRIBUTES.get(local_name(element), frozenset())
-    for name in element.attrib:
-        qname = etree.QName(name)
-        if qname.namespace is None and qname.localname not in expected:
-            near = [known for known in expected if known.lower() == qname.localname.lower()]
+    for name in names:
+        if name[0] == "{":
+            attribute_namespace, _, localname = name[1:].partition("}")
+        elif name in expected:
+            continue
+        else:
+            near = [known for known in expected if known.lower() == name.lower()]
             report.error(
                 "rss-unexpected-attribute",
                 element,
-                f"{describe(element)} has an attribute {qname.localname!r} that RSS does not "
+                f"{describe(element)} has an attribute {name!r} that RSS does not "
                 "define; remove it or put it in a namespace.",
                 f"Attribute names are case-sensitive: write {near[0]!r}." if near else None,
             )
-        elif qname.namespace not in (None, XML_NS) and qname.namespace in MODULE_ELEMENTS:
+            continue
+        if attribute_namespace != XML_NS and attribute_namespace in MODULE_ELEMENTS:
             report.error(
                 "rss-unexpected-attribute",
                 element,
-                f"{describe(element)} carries the attribute {qname.localname!r} from "
-                f"{qname.namespace}, which defines no such attribute; remove it.",
+                f"{describe(element)} carries the attribute {localname!r} from "
+                f"{attribute_namespace}, which defines no such attribute; remove it.",
             )
