@@ -12,6 +12,7 @@ import binascii
 import re
 from datetime import date
 
+from exporter.check.memo import memoised
 from exporter.check.urls import (
     invalid_iri_character,
     is_absolute,
@@ -49,6 +50,10 @@ _WHITESPACE = " \t\r\n"
 
 def iri_problem(value: str, *, absolute: bool) -> str | None:
     """Why a value is not a usable IRI (or absolute IRI), or None."""
+    return _absolute_iri_problem(value) if absolute else _iri_problem(value)
+
+
+def _why_not_iri(value: str, absolute: bool) -> str | None:
     bad = invalid_iri_character(value)
     if bad is not None:
         shown = repr(bad) if bad.isprintable() else f"U+{ord(bad):04X}"
@@ -60,6 +65,17 @@ def iri_problem(value: str, *, absolute: bool) -> str | None:
     return None
 
 
+@memoised
+def _iri_problem(value: str) -> str | None:
+    return _why_not_iri(value, False)
+
+
+@memoised
+def _absolute_iri_problem(value: str) -> str | None:
+    return _why_not_iri(value, True)
+
+
+@memoised
 def id_problem(value: str) -> tuple[str, str] | None:
     """(rule, reason) for an invalid `atom:id`, or None. Whitespace is a rule of
     its own and is checked by the caller."""

@@ -128,22 +128,20 @@ def _too_deep(source: str) -> Problem:
 
 
 def nesting_depth(document: JSONValue) -> int:
-    """Deepest object/array nesting, computed without recursion (only containers
-    are visited: scalars cannot add depth)."""
-    if not isinstance(document, (dict, list)):
-        return 0
-    deepest = 0
-    stack: list[tuple[JSONValue, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
+    """Deepest object/array nesting, computed level by level without recursion
+    (only containers are visited: scalars cannot add depth)."""
+    level = [document] if isinstance(document, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
             return depth
-        children = value.values() if isinstance(value, dict) else value
-        inner = depth + 1
-        stack.extend((child, inner) for child in children if isinstance(child, (dict, list)))
-    return deepest
+        inner: list[JSONValue] = []
+        for value in level:
+            children = value.values() if isinstance(value, dict) else value
+            inner += [child for child in children if isinstance(child, dict | list)]
+        level = inner
+    return depth
 
 
 def _pointers_by_identity(document: JSONValue) -> dict[int, str]:

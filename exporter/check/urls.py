@@ -72,6 +72,7 @@ def is_valid_iri_reference(value: str) -> bool:
     return True
 
 
+@memoised
 def is_valid_absolute_iri(value: str) -> bool:
     """An absolute IRI with legal characters, as Atom ids and feed URLs need."""
     return is_absolute(value) and is_valid_iri_reference(value)
