@@ -7,7 +7,7 @@ from datetime import datetime
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
-from exporter.render.entries import atom_entry
+from exporter.render.entries import atom_entries
 from exporter.render.feedgen_fixes import new_generator, serialize, set_entries, set_feed_updated
 from exporter.render.view import entry_views, feed_updated, plain_text
 
@@ -37,5 +37,5 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         generator.logo(feed.logo)
     set_feed_updated(generator, updated or feed_updated(entries))
 
-    set_entries(generator, lambda: [atom_entry(view) for view in entries])
+    set_entries(generator, atom_entries(entries))
     return serialize(generator, "atom")

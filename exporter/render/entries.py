@@ -15,11 +15,12 @@ from datetime import datetime
 
 from lxml import etree
 
-from exporter.render.feedgen_fixes import CONTENT_NS, EntryExtras
+from exporter.render.feedgen_fixes import CONTENT_NS, EntryBuilder, EntryExtras
 from exporter.render.view import EntryView
 
 # feedgen's words, kept so a refused entry reads the same in the export report.
 _MISSING_FIELDS = "Required fields not set"
+_CONTENT_ENCODED = f"{{{CONTENT_NS}}}encoded"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -31,11 +32,32 @@ def rfc822(moment: datetime) -> str:
     return moment.strftime(f"{day}, %d {month} %Y %H:%M:%S %z")
 
 
-def atom_entry(view: EntryView) -> etree._Element:
-    """`<entry>` in no namespace (the feed root declares Atom as the default)."""
+def atom_entries(views: list[EntryView]) -> EntryBuilder:
+    """What the Atom feed extension calls to append every entry, in order."""
+
+    def add(feed: etree._Element) -> None:
+        for view in views:
+            atom_entry(view, feed)
+
+    return add
+
+
+def rss_items(views: list[EntryView]) -> EntryBuilder:
+    """What the RSS feed extension calls to append every item, in order."""
+
+    def add(channel: etree._Element) -> None:
+        for view in views:
+            rss_item(view, channel)
+
+    return add
+
+
+def atom_entry(view: EntryView, feed: etree._Element) -> etree._Element:
+    """`<entry>` in no namespace (the feed root declares Atom as the default),
+    appended to `feed`."""
     if not (view.id and view.title):
         raise ValueError(_MISSING_FIELDS)
-    entry = etree.Element("entry")
+    entry = etree.SubElement(feed, "entry")
     etree.SubElement(entry, "id").text = view.id
     etree.SubElement(entry, "title").text = view.title
     date = view.published.isoformat()
@@ -65,13 +87,14 @@ def atom_entry(view: EntryView) -> etree._Element:
     return extras.extend_atom(entry)
 
 
-def rss_item(view: EntryView) -> etree._Element:
-    """`<item>`, with content:encoded, dc:creator, atom:link and Media RSS."""
+def rss_item(view: EntryView, channel: etree._Element) -> etree._Element:
+    """`<item>`, with content:encoded, dc:creator, atom:link and Media RSS,
+    appended to `channel`."""
     # <description> is HTML in RSS: escape the plain-text excerpt so "<" stays "<".
     description = html.escape(view.summary, quote=False) if view.summary else None
     if not (view.title or description or view.content_html):
         raise ValueError(_MISSING_FIELDS)
-    item = etree.Element("item")
+    item = etree.SubElement(channel, "item")
     if view.title:
         etree.SubElement(item, "title").text = view.title
     if view.url:
@@ -79,7 +102,7 @@ def rss_item(view: EntryView) -> etree._Element:
     if description:
         etree.SubElement(item, "description").text = description
         if view.content_html:
-            etree.SubElement(item, f"{{{CONTENT_NS}}}encoded").text = view.content_html
+            etree.SubElement(item, _CONTENT_ENCODED).text = view.content_html
     elif view.content_html:
         etree.SubElement(item, "description").text = view.content_html
     if view.id:

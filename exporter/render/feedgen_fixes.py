@@ -39,15 +39,19 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 EXTENSION = "exporter"
+_MEDIA_TAGS = {name: f"{{{MEDIA_NS}}}{name}" for name in ("content", "thumbnail")}
+_DC_CREATOR = f"{{{DC_NS}}}creator"
+_ATOM_LINK = f"{{{ATOM_NS}}}link"
 
 
-# Builds the entry elements when feedgen reaches them (after the feed-level
-# elements and their checks, as feedgen's own entries were).
-EntryBuilder = Callable[[], list[etree._Element]]
+# Appends the entry elements to the element given (feed or channel) when feedgen
+# reaches them: after the feed-level elements and their checks, as feedgen's own
+# entries were. Built in place, each new element finds its namespace on the root.
+EntryBuilder = Callable[[etree._Element], None]
 
 
-def _no_entries() -> list[etree._Element]:
-    return []
+def _no_entries(parent: etree._Element) -> None:
+    return None
 
 
 class RssNamespaces(BaseExtension):  # type: ignore[misc]
@@ -63,7 +67,7 @@ class RssNamespaces(BaseExtension):  # type: ignore[misc]
     def extend_rss(self, feed: etree._Element) -> etree._Element:
         channel = feed.find("channel")
         if channel is not None:
-            channel.extend(self.entries())
+            self.entries(channel)
         return feed
 
 
@@ -76,7 +80,7 @@ class AtomNamespaces(BaseExtension):  # type: ignore[misc]
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         declare_markup_as_html(feed, ("title", "subtitle"))
-        feed.extend(self.entries())
+        self.entries(feed)
         return feed
 
 
@@ -120,9 +124,9 @@ class EntryExtras:
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.creator:
-            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.creator
+            etree.SubElement(item, _DC_CREATOR).text = self.creator
         for rel, href, title in self.links:
-            link = etree.SubElement(item, f"{{{ATOM_NS}}}link", rel=rel, href=href)
+            link = etree.SubElement(item, _ATOM_LINK, rel=rel, href=href)
             if title:
                 link.set("title", title)
         self._add_media(item)
@@ -136,7 +140,7 @@ class EntryExtras:
 
 
 def _media(parent: etree._Element, name: str, image: Image) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{MEDIA_NS}}}{name}", url=image.url)
+    element = etree.SubElement(parent, _MEDIA_TAGS[name], url=image.url)
     if image.width is not None:
         element.set("width", str(image.width))
     if image.height is not None:
@@ -155,7 +159,7 @@ def new_generator(kind: str) -> FeedGenerator:
 
 
 def set_entries(generator: FeedGenerator, entries: EntryBuilder) -> None:
-    """How to build the entry (or item) elements the feed will hold, in order."""
+    """How to add the entry (or item) elements the feed will hold, in order."""
     extension: RssNamespaces | AtomNamespaces = getattr(generator, EXTENSION)
     extension.entries = entries
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
-from exporter.render.entries import rss_item
+from exporter.render.entries import rss_items
 from exporter.render.feedgen_fixes import new_generator, serialize, set_entries, set_feed_updated
 from exporter.render.view import entry_views, feed_updated, plain_text
 
@@ -31,5 +31,5 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         generator.managingEditor(f"{feed.author.email} ({plain_text(feed.author.name)})")
     set_feed_updated(generator, updated or feed_updated(entries))
 
-    set_entries(generator, lambda: [rss_item(view) for view in entries])
+    set_entries(generator, rss_items(entries))
     return serialize(generator, "rss")

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from exporter.config import FeedAuthor, FeedConfig
 from exporter.content import body_to_html
@@ -68,13 +67,25 @@ class EntryView:
         return self.summary or self.title
 
 
-def entry_view(article: Article, feed: FeedConfig) -> EntryView:
-    return _entry_view(article, feed.author)
-
-
 # Formats of one batch are rendered one after another: each article's view (and
-# its Markdown rendering) is built once, not once per format.
-@lru_cache(maxsize=1024)
+# its Markdown rendering) is built once, not once per format. Keyed by the
+# article object itself (hashing a whole Article per lookup cost more than the
+# lookup saved); the entry holds the article, so its id cannot be reused.
+VIEW_CACHE_SIZE = 1024
+_views: dict[int, tuple[Article, FeedAuthor, EntryView]] = {}
+
+
+def entry_view(article: Article, feed: FeedConfig) -> EntryView:
+    known = _views.get(id(article))
+    if known is not None and known[0] is article and known[1] == feed.author:
+        return known[2]
+    view = _entry_view(article, feed.author)
+    if len(_views) >= VIEW_CACHE_SIZE:
+        del _views[next(iter(_views))]  # the oldest: batches are rendered in order
+    _views[id(article)] = (article, feed.author, view)
+    return view
+
+
 def _entry_view(article: Article, feed_author: FeedAuthor) -> EntryView:
     provider = article.provider
     summary = plain_text(article.excerpt or "").strip() or None
