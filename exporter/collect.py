@@ -65,6 +65,7 @@ class Collection:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
+    valid: int = 0
     invalid: int = 0
     unreadable: int = 0
     # (input, SHA-256 of its bytes or None): what the articles were made from
@@ -72,37 +73,45 @@ class Collection:
 
     def summary(self) -> str:
         return (
-            f"{self.records} records, {len(self.articles)} valid, {self.invalid} invalid, "
+            f"{self.records} records, {self.valid} valid, {self.invalid} invalid, "
             f"{self.unreadable} files unreadable"
         )
 
     def counts(self) -> dict[str, int]:
         return {
             "records": self.records,
-            "valid": len(self.articles),
+            "valid": self.valid,
             "invalid": self.invalid,
             "unreadable": self.unreadable,
         }
 
 
-def check_file(name: str, settings: LoadSettings, stdin: BinaryIO | None = None) -> FileOutcome:
-    """Load one input and check each of its records against the contract."""
+def check_file(
+    name: str, settings: LoadSettings, stdin: BinaryIO | None = None, keep_articles: bool = True
+) -> FileOutcome:
+    """Load one input and check each of its records against the contract; the
+    articles of valid records are built only for those who render them."""
     items = load_source(name, settings, stdin)
     load_problems = tuple(item for item in items if isinstance(item, Problem))
-    records = tuple(_check(item) for item in items if isinstance(item, Record))
+    records = tuple(_check(item, keep_articles) for item in items if isinstance(item, Record))
     shown = STDIN_NAME if name == STDIN else name
     return FileOutcome(shown, load_problems, records)
 
 
-def _check(record: Record) -> CheckedRecord:
+def _check(record: Record, keep_articles: bool) -> CheckedRecord:
     problems = tuple(check_record(record))
+    valid = not problems
     url = record.data.get("webUrl")
     return CheckedRecord(
         source=record.source,
         url=url if isinstance(url, str) else None,
         url_line=None if record.locations_deferred else record.line_of("/webUrl"),
         problems=problems,
-        article=None if problems else article_from_record(record.data, record.body, record.source),
+        article=(
+            article_from_record(record.data, record.body, record.source)
+            if valid and keep_articles
+            else None
+        ),
         url_line_deferred=record.locations_deferred,
     )
 
@@ -119,9 +128,11 @@ def _outcomes(
     cache: Cache | None,
     manifest: list[tuple[str, str | None]],
     pool: Executor | None,
+    keep_articles: bool = True,
 ) -> Iterator[FileOutcome]:
     """Outcomes in input order: from the cache when a file's bytes are known,
-    otherwise checked (in a process pool when it pays off) and then cached."""
+    otherwise checked (in a process pool when it pays off) and then cached
+    (cached outcomes always carry their articles)."""
     digests = [
         file_digest(name, settings.max_bytes) if cache is not None and name != STDIN else None
         for name in inputs
@@ -134,7 +145,7 @@ def _outcomes(
             if hit is not None:
                 known[index] = hit
     misses = [name for index, name in enumerate(inputs) if index not in known]
-    fresh = _check_all(misses, settings, stdin, jobs, pool)
+    fresh = _check_all(misses, settings, stdin, jobs, pool, cache is not None or keep_articles)
     for index, name in enumerate(inputs):
         if index in known:
             yield known[index]
@@ -154,16 +165,21 @@ def _check_all(
     stdin: BinaryIO | None,
     jobs: int,
     pool: Executor | None,
+    keep_articles: bool,
 ) -> Iterator[FileOutcome]:
     if jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD or STDIN in inputs:
         for name in inputs:
-            yield check_file(name, settings, stdin)
+            yield check_file(name, settings, stdin, keep_articles)
         return
     chunk = max(1, min(256, len(inputs) // (jobs * 8)))
     with contextlib.ExitStack() as stack:
         if pool is None:
             pool = stack.enter_context(new_pool(jobs))
-        yield from pool.map(check_file, inputs, [settings] * len(inputs), chunksize=chunk)
+        count = len(inputs)
+        yield from pool.map(
+            check_file, inputs, [settings] * count, [None] * count, [keep_articles] * count,
+            chunksize=chunk,
+        )  # fmt: skip
 
 
 def collect(
@@ -175,13 +191,16 @@ def collect(
     jobs: int = 1,
     cache: Cache | None = None,
     pool: Executor | None = None,
+    keep_articles: bool = True,
 ) -> Collection:
+    """`keep_articles=False` (validate) builds no article: on large inputs they are
+    most of the memory."""
     settings = settings or LoadSettings()
     inputs = discover(paths)
     # `files` uses the names problems carry, so reports match problems to inputs
     result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     first_seen: dict[str, tuple[int, CheckedRecord]] = {}
-    outcomes = _outcomes(inputs, settings, stdin, jobs, cache, result.manifest, pool)
+    outcomes = _outcomes(inputs, settings, stdin, jobs, cache, result.manifest, pool, keep_articles)
     for done, outcome in enumerate(outcomes, start=1):
         _merge(outcome, result, first_seen, settings)
         if progress is not None:
@@ -216,7 +235,9 @@ def _merge(
         if problems:
             result.invalid += 1
             result.problems.extend(problems)
-        elif record.article is not None:
+            continue
+        result.valid += 1
+        if record.article is not None:
             result.articles.append(record.article)
 
 

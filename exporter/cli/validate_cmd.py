@@ -60,6 +60,7 @@ def validate(
             settings_from(max_file_size, max_depth),
             progress=progress,
             jobs=jobs_or_default(jobs),
+            keep_articles=False,
         )
     finally:
         progress.close()
