@@ -27,6 +27,9 @@ RFC822_EXAMPLE = "Mon, 02 Jan 2006 15:04:05 +0000"
 def check_rfc822_date(element: etree._Element, report: Report, context: CheckContext) -> None:
     value = text_of(element)
     result = check_rfc822(value)
+    if result.status is DateStatus.VALID:
+        _check_plausible(element, result.value, report, context)
+        return
     where = describe(element)
     if result.status is DateStatus.INVALID:
         report.error(

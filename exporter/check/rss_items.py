@@ -19,7 +19,7 @@ from exporter.check.rss_report import (
     line_of,
     local_name,
     namespace,
-    split_tag,
+    split_element_tag,
     text_of,
 )
 from exporter.check.rss_structure import ATOM_NS, CONTENT_NS, DC_NS
@@ -50,7 +50,7 @@ def check_items(
 
 
 def check_item(item: etree._Element, version: str, report: Report, context: CheckContext) -> None:
-    children = [(child, split_tag(child)) for child in item.iterchildren(etree.Element)]
+    children = [(child, split_element_tag(child.tag)) for child in item.iterchildren(etree.Element)]
     names = {name for _, (ns, name) in children if not ns}
     if "title" not in names and "description" not in names:
         report.error(

@@ -68,10 +68,9 @@ def namespace(element: etree._Element) -> str:
     return _split_tag(element.tag)[0] if isinstance(element.tag, str) else ""
 
 
-def split_tag(element: etree._Element) -> tuple[str, str]:
-    """(namespace, local name) of an element; ("", "") for comments and PIs."""
-    tag = element.tag
-    return _split_tag(tag) if isinstance(tag, str) else ("", "")
+# ("namespace", "local") of an element's tag string (element children only: the
+# tag of a comment or PI is not a string); the cached function itself, no wrapper.
+split_element_tag = _split_tag
 
 
 def child_elements(element: etree._Element) -> list[etree._Element]:

@@ -19,7 +19,7 @@ from exporter.check.rss_report import (
     describe,
     local_name,
     namespace,
-    split_tag,
+    split_element_tag,
 )
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -152,7 +152,7 @@ def _check_container(parent: etree._Element, report: Report) -> None:
         )
     seen: set[tuple[str, str]] = set()
     for child in parent.iterchildren(etree.Element):
-        key = split_tag(child)
+        key = split_element_tag(child.tag)
         if key[0]:
             _check_module_element(parent, child, key, seen, report)
             continue
