@@ -126,6 +126,7 @@ def decode_outcome(data: dict[str, Any]) -> FileOutcome:
         name=data["name"],
         load_problems=tuple(decode_problem(p) for p in data["load_problems"]),
         records=tuple(_record(r) for r in data["records"]),
+        digest=data["digest"],
     )
 
 

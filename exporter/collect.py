@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from exporter.contract import check_record
 from exporter.load.settings import LoadSettings
-from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source
+from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source, read_source
 from exporter.load.text import file_digest
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
@@ -54,6 +54,7 @@ class FileOutcome:
     name: str
     load_problems: tuple[Problem, ...]
     records: tuple[CheckedRecord, ...]
+    digest: str | None = None  # SHA-256 of the bytes that were checked
 
 
 @dataclass
@@ -91,11 +92,11 @@ def check_file(
 ) -> FileOutcome:
     """Load one input and check each of its records against the contract; the
     articles of valid records are built only for those who render them."""
-    items = load_source(name, settings, stdin)
+    items, digest = read_source(name, settings, stdin)
     load_problems = tuple(item for item in items if isinstance(item, Problem))
     records = tuple(_check(item, keep_articles) for item in items if isinstance(item, Record))
     shown = STDIN_NAME if name == STDIN else name
-    return FileOutcome(shown, load_problems, records)
+    return FileOutcome(shown, load_problems, records, digest)
 
 
 def _check(record: Record, keep_articles: bool) -> CheckedRecord:
@@ -129,12 +130,14 @@ def _outcomes(
     manifest: list[tuple[str, str | None]],
     pool: Executor | None,
     keep_articles: bool = True,
+    known_digests: Mapping[str, str | None] | None = None,
 ) -> Iterator[FileOutcome]:
     """Outcomes in input order: from the cache when a file's bytes are known,
     otherwise checked (in a process pool when it pays off) and then cached
-    (cached outcomes always carry their articles)."""
+    (cached outcomes always carry their articles). `known_digests` holds digests
+    the caller has already computed."""
     digests = [
-        file_digest(name, settings.max_bytes) if cache is not None and name != STDIN else None
+        _digest(name, settings, known_digests) if cache is not None and name != STDIN else None
         for name in inputs
     ]
     manifest.extend(zip(inputs, digests, strict=True))
@@ -152,11 +155,18 @@ def _outcomes(
             continue
         outcome = next(fresh)
         digest = digests[index]
-        # stored only if the file did not change while it was being checked
-        unchanged = digest is not None and file_digest(name, settings.max_bytes) == digest
-        if cache is not None and digest is not None and unchanged:
+        # stored only if the bytes checked are the bytes looked up
+        if cache is not None and digest is not None and outcome.digest == digest:
             cache.store(name, digest, outcome)
         yield outcome
+
+
+def _digest(
+    name: str, settings: LoadSettings, known: Mapping[str, str | None] | None
+) -> str | None:
+    if known is not None and name in known:
+        return known[name]
+    return file_digest(name, settings.max_bytes)
 
 
 def _check_all(
@@ -192,6 +202,7 @@ def collect(
     cache: Cache | None = None,
     pool: Executor | None = None,
     keep_articles: bool = True,
+    known_digests: Mapping[str, str | None] | None = None,
 ) -> Collection:
     """`keep_articles=False` (validate) builds no article: on large inputs they are
     most of the memory."""
@@ -200,7 +211,9 @@ def collect(
     # `files` uses the names problems carry, so reports match problems to inputs
     result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     first_seen: dict[str, tuple[int, CheckedRecord]] = {}
-    outcomes = _outcomes(inputs, settings, stdin, jobs, cache, result.manifest, pool, keep_articles)
+    outcomes = _outcomes(
+        inputs, settings, stdin, jobs, cache, result.manifest, pool, keep_articles, known_digests
+    )
     for done, outcome in enumerate(outcomes, start=1):
         _merge(outcome, result, first_seen, settings)
         if progress is not None:

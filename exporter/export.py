@@ -25,7 +25,13 @@ from typing import IO, Any, BinaryIO
 from exporter.cache import Cache, decode_problem
 from exporter.collect import collect
 from exporter.config import FeedConfig
-from exporter.incremental import export_key, input_manifest, previous_export, remember_export
+from exporter.incremental import (
+    Manifest,
+    export_key,
+    input_manifest,
+    previous_export,
+    remember_export,
+)
 from exporter.load.settings import LoadSettings
 from exporter.model import Article
 from exporter.problems import Problem
@@ -101,6 +107,7 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
     """Collect records from `paths`, then export the valid ones; with a cache, an
     export whose inputs, program and settings are unchanged is replayed."""
     cache, key = request.cache, None
+    manifest: Manifest | None = None
     if cache is not None and request.stdout is None:
         with stage("fingerprint"):
             manifest = input_manifest(paths, request.settings or LoadSettings())
@@ -112,7 +119,14 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
     # workers are forked at the first task, before any article is in memory.
     with worker_pool(request.jobs) as pool:
         with stage("collect"):
-            collection = collect(paths, request.settings, jobs=request.jobs, cache=cache, pool=pool)
+            collection = collect(
+                paths,
+                request.settings,
+                jobs=request.jobs,
+                cache=cache,
+                pool=pool,
+                known_digests=dict(manifest) if manifest is not None else None,
+            )
         result = ExportResult(
             status=ExportStatus.OK,
             files=list(collection.files),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -79,6 +80,14 @@ def load_source(
     name: str, settings: LoadSettings, stdin: BinaryIO | None = None
 ) -> list[Record | Problem]:
     """Every record of one input, or the problems that kept records from it."""
+    return read_source(name, settings, stdin)[0]
+
+
+def read_source(
+    name: str, settings: LoadSettings, stdin: BinaryIO | None = None
+) -> tuple[list[Record | Problem], str | None]:
+    """`load_source`, plus the SHA-256 of the bytes the records were read from
+    (None when nothing was read), so a cache can key exactly what was checked."""
     if name == STDIN:
         data = read_stream(stdin or sys.stdin.buffer, STDIN_NAME, settings.max_bytes)
         name, suffix = STDIN_NAME, ".jsonl"
@@ -92,10 +101,14 @@ def load_source(
                     f"unrecognised file type {suffix or '(none)'}: use .md, .markdown, .txt, "
                     ".json or .jsonl",
                 )
-            ]
+            ], None
         data = read_bytes(Path(name), settings.max_bytes)
     if isinstance(data, Problem):
-        return [data]
+        return [data], None
+    return _parse(data, name, suffix, settings), hashlib.sha256(data).hexdigest()
+
+
+def _parse(data: bytes, name: str, suffix: str, settings: LoadSettings) -> list[Record | Problem]:
     text = decode(data, name)
     if isinstance(text, Problem):
         return [text]
