@@ -118,7 +118,8 @@ def _scan_html(html: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(_element_risks(elements)), tuple(_relative(elements))
 
 
-_scan_html_cached = memoised(_scan_html, entries=512, longest=64 * 1024)
+# 512 strings of up to 32 KiB: every description and content of a batch, <= 16 MiB.
+_scan_html_cached = memoised(_scan_html, entries=512, longest=32 * 1024)
 
 
 def html_risks(html: str) -> list[str]:

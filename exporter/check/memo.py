@@ -14,10 +14,11 @@ from typing import TypeVar
 
 Result = TypeVar("Result")
 
-# Enough entries for every distinct value of one batch in all three formats.
-CACHE_ENTRIES = 8192
+# Enough entries for the distinct values of one batch (200 entries with ~8 URLs
+# each); with the length bound a cache holds at most ~4 MiB of strings.
+CACHE_ENTRIES = 4096
 # Longer strings are computed each time (and never kept alive by the cache).
-MAX_CACHED_LENGTH = 4096
+MAX_CACHED_LENGTH = 1024
 
 
 def memoised(
