@@ -7,8 +7,7 @@ from datetime import datetime
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
-from exporter.render.entries import atom_entries
-from exporter.render.feedgen_fixes import new_generator, serialize, set_entries, set_feed_updated
+from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
 from exporter.render.view import entry_views, feed_updated, plain_text
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["atom"]
@@ -37,5 +36,26 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         generator.logo(feed.logo)
     set_feed_updated(generator, updated or feed_updated(entries))
 
-    set_entries(generator, atom_entries(entries))
+    for view in entries:
+        entry, extras = new_entry(generator, view.published)
+        entry.id(view.id)
+        entry.title(view.title)
+        # feedgen keeps only href here (#135): that is still the one alternate link.
+        entry.link(href=view.url, rel="alternate")
+        if view.via_url:
+            extras.add_link("via", view.via_url)
+        extras.add_related(view.related)
+        entry_author = {"name": view.author_name}
+        if view.author_uri:
+            entry_author["uri"] = view.author_uri
+        entry.author(entry_author)
+        if view.content_html:
+            entry.content(view.content_html, type="html")
+        # Without content *and* summary validators warn (MissingTextualContent).
+        summary = view.summary or (None if view.content_html else view.title)
+        if summary:
+            entry.summary(summary)
+        for tag in view.tags:
+            entry.category(term=tag)
+        extras.images = view.images
     return serialize(generator, "atom")

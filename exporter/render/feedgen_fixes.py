@@ -4,10 +4,9 @@
   but `href`, so a `rel="related"` link would become a second alternate link
   (invalid Atom). Related and via links are emitted by `EntryExtras`, an entry
   extension registered through feedgen's own extension API.
-- `updated`/`lastBuildDate` default to the current time: `set_feed_updated`
-  always sets them from the data (entries take theirs from the data too).
-- `add_entry()` prepends: entries are built by `exporter.render.entries`, in
-  order, and appended by our feed extension (`set_entries`).
+- `updated`/`lastBuildDate` default to the current time: `new_entry` and
+  `set_feed_updated` always set them from the data.
+- `add_entry()` prepends: `new_entry` appends.
 - Naive datetimes raise inside feedgen: `view.utc_seconds` refuses them earlier
   with a clear message; XML-illegal characters make lxml raise: `view.plain_text`
   strips them from every text before it reaches feedgen.
@@ -22,11 +21,11 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from feedgen.ext.base import BaseExtension
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -37,50 +36,22 @@ from exporter.render.view import Link
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 EXTENSION = "exporter"
-_MEDIA_TAGS = {name: f"{{{MEDIA_NS}}}{name}" for name in ("content", "thumbnail")}
-_DC_CREATOR = f"{{{DC_NS}}}creator"
-_ATOM_LINK = f"{{{ATOM_NS}}}link"
-
-
-# Appends the entry elements to the element given (feed or channel) when feedgen
-# reaches them: after the feed-level elements and their checks, as feedgen's own
-# entries were. Built in place, each new element finds its namespace on the root.
-EntryBuilder = Callable[[etree._Element], None]
-
-
-def _no_entries(parent: etree._Element) -> None:
-    return None
 
 
 class RssNamespaces(BaseExtension):  # type: ignore[misc]
-    """Declares the prefixes our RSS items use (feedgen adds `atom` and `content`),
-    and appends the items: feedgen calls this just before it would add its own."""
-
-    def __init__(self) -> None:
-        self.entries: EntryBuilder = _no_entries
+    """Declares the prefixes our RSS items use (feedgen adds `atom` and `content`)."""
 
     def extend_ns(self) -> dict[str, str]:
         return {"dc": DC_NS, "media": MEDIA_NS}
 
-    def extend_rss(self, feed: etree._Element) -> etree._Element:
-        channel = feed.find("channel")
-        if channel is not None:
-            self.entries(channel)
-        return feed
-
 
 class AtomNamespaces(BaseExtension):  # type: ignore[misc]
-    def __init__(self) -> None:
-        self.entries: EntryBuilder = _no_entries
-
     def extend_ns(self) -> dict[str, str]:
         return {"media": MEDIA_NS}
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         declare_markup_as_html(feed, ("title", "subtitle"))
-        self.entries(feed)
         return feed
 
 
@@ -97,8 +68,8 @@ def declare_markup_as_html(parent: etree._Element, names: tuple[str, ...]) -> No
             element.text = html.escape(text, quote=False)
 
 
-class EntryExtras:
-    """What feedgen could not write correctly: typed links, Media RSS, dc:creator."""
+class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
+    """What feedgen cannot write correctly: typed links, Media RSS, dc:creator."""
 
     def __init__(self) -> None:
         self.links: list[tuple[str, str, str | None]] = []  # (rel, href, title)
@@ -124,9 +95,9 @@ class EntryExtras:
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.creator:
-            etree.SubElement(item, _DC_CREATOR).text = self.creator
+            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.creator
         for rel, href, title in self.links:
-            link = etree.SubElement(item, _ATOM_LINK, rel=rel, href=href)
+            link = etree.SubElement(item, f"{{{ATOM_NS}}}link", rel=rel, href=href)
             if title:
                 link.set("title", title)
         self._add_media(item)
@@ -140,7 +111,7 @@ class EntryExtras:
 
 
 def _media(parent: etree._Element, name: str, image: Image) -> etree._Element:
-    element = etree.SubElement(parent, _MEDIA_TAGS[name], url=image.url)
+    element = etree.SubElement(parent, f"{{{MEDIA_NS}}}{name}", url=image.url)
     if image.width is not None:
         element.set("width", str(image.width))
     if image.height is not None:
@@ -153,15 +124,18 @@ def new_generator(kind: str) -> FeedGenerator:
     generator = FeedGenerator()
     namespaces = RssNamespaces if kind == "rss" else AtomNamespaces
     generator.register_extension(
-        EXTENSION, namespaces, None, atom=kind == "atom", rss=kind == "rss"
+        EXTENSION, namespaces, EntryExtras, atom=kind == "atom", rss=kind == "rss"
     )
     return generator
 
 
-def set_entries(generator: FeedGenerator, entries: EntryBuilder) -> None:
-    """How to add the entry (or item) elements the feed will hold, in order."""
-    extension: RssNamespaces | AtomNamespaces = getattr(generator, EXTENSION)
-    extension.entries = entries
+def new_entry(generator: FeedGenerator, published: datetime) -> tuple[FeedEntry, EntryExtras]:
+    """Append (not prepend) an entry whose dates come from the data, never the clock."""
+    entry = generator.add_entry(order="append")
+    entry.published(published)
+    entry.updated(published)
+    extras: EntryExtras = getattr(entry, EXTENSION)
+    return entry, extras
 
 
 def set_feed_updated(generator: FeedGenerator, updated: datetime) -> None:

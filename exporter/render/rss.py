@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import datetime
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.model import Article
-from exporter.render.entries import rss_items
-from exporter.render.feedgen_fixes import new_generator, serialize, set_entries, set_feed_updated
+from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
 from exporter.render.view import entry_views, feed_updated, plain_text
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
@@ -31,5 +31,20 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         generator.managingEditor(f"{feed.author.email} ({plain_text(feed.author.name)})")
     set_feed_updated(generator, updated or feed_updated(entries))
 
-    set_entries(generator, rss_items(entries))
+    for view in entries:
+        entry, extras = new_entry(generator, view.published)
+        entry.title(view.title)
+        entry.link(href=view.url)
+        entry.guid(view.id, permalink=True)
+        # <description> is HTML in RSS: escape the plain-text excerpt so "<" stays "<".
+        if view.summary:
+            entry.description(html.escape(view.summary, quote=False))
+        if view.content_html:
+            entry.content(view.content_html)
+        for tag in view.tags:
+            entry.category(term=tag)
+        # RSS <author> must be an e-mail address; a name goes into dc:creator.
+        extras.creator = view.author_name
+        extras.add_related(view.related)
+        extras.images = view.images
     return serialize(generator, "rss")
