@@ -139,6 +139,15 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             result.status = ExportStatus.REJECTED
             result.reason = f"--strict: {result.skipped} record(s) rejected"
             return result
+        if not collection.articles:
+            # A wrong path or a broken batch of records must not replace published
+            # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
+            result.status = ExportStatus.REJECTED
+            result.reason = (
+                f"no valid records ({collection.records} read, {result.skipped} rejected): "
+                "the previous feeds are kept"
+            )
+            return result
         result = export_articles(collection.articles, request, feed, result, pool)
     if cache is not None and key is not None and result.status is ExportStatus.OK:
         remember_export(cache, request.out_dir, key, _state(result))
