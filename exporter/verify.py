@@ -23,7 +23,3 @@ def verify(
     else:
         context = CheckContext(source=file_name, base=public_url, now=now)
     return check_bytes(data, context)
-
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    return [problem for problem in problems if problem.is_error]

@@ -16,7 +16,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 ATOM_03 = "http://purl.org/atom/ns#"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML = "http://www.w3.org/XML/1998/namespace"
-MEDIA_RSS = "http://search.yahoo.com/mrss/"
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -39,13 +38,6 @@ def qname(element: etree._Element) -> tuple[str | None, str]:
     if not isinstance(tag, str):
         return "", ""
     return _split_tag(tag)
-
-
-def is_atom(element: etree._Element, *names: str) -> bool:
-    tag = element.tag
-    if not isinstance(tag, str) or not tag.startswith(_ATOM_TAG):
-        return False
-    return not names or tag[len(_ATOM_TAG) :] in names
 
 
 def atom_children(element: etree._Element, name: str | None = None) -> list[etree._Element]:
