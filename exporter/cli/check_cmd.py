@@ -7,7 +7,6 @@ are in `exporter.check`.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import click
 from exporter.check.checker import check_path
 from exporter.check.context import CheckContext
 from exporter.cli.options import ByteSize, output_format, verbosity
+from exporter.load.sources import STDIN_NAME, walk
 from exporter.problems import Problem
 from exporter.report import Report, write_report
 
@@ -25,26 +25,25 @@ from exporter.report import Report, write_report
 # checked, whatever its name (the format comes from the content).
 FEED_SUFFIXES = frozenset({".xml", ".atom", ".rss", ".rdf", ".json", ".feed", ".jsonfeed"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-STDIN_NAME = "<stdin>"
 
 
 def _absolute_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises ValueError on a port that is not a number in range
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a valid URL: {error}", ctx, param) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise click.BadParameter(f"{value!r} is not an absolute http(s) URL", ctx, param)
     return value
 
 
-def feed_files(folder: Path) -> Iterator[Path]:
-    """Feed files under a folder, sorted, skipping hidden entries; symlinked
-    folders are not followed, so a symlink loop cannot trap the walk."""
-    for root, folders, files in os.walk(folder, followlinks=False):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in FEED_SUFFIXES:
-                yield Path(root) / name
+def feed_files(folder: str) -> Iterator[str]:
+    """Feed files under a folder, in the walk order `validate` uses."""
+    for name, _entry in walk(folder, FEED_SUFFIXES):
+        yield name
 
 
 def targets(paths: tuple[str, ...], base: str | None) -> Iterator[tuple[str, str | None]]:
@@ -56,10 +55,10 @@ def targets(paths: tuple[str, ...], base: str | None) -> Iterator[tuple[str, str
     for path in paths:
         if path != "-" and Path(path).is_dir():
             folder_base = base if base is None or base.endswith("/") else base + "/"
-            for file in feed_files(Path(path)):
-                relative = file.relative_to(path).as_posix()
+            for file in feed_files(path):
+                relative = Path(file).relative_to(path).as_posix()
                 url = urljoin(folder_base, quote(relative)) if folder_base else None
-                yield str(file), url
+                yield file, url
         else:
             yield path, base
 

@@ -6,6 +6,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,27 +25,46 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"  # how problems and reports name standard input
 
 
-def _walk(folder: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Recognised files below `folder` in sorted order (a folder's entries by name,
-    descending into subfolders where they sort), skipping hidden ones and not
-    following links to folders."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
+def walk(folder: str, suffixes: AbstractSet[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Files below `folder` whose lower-cased suffix is in `suffixes`, in sorted
+    order (a folder's entries by name, descending into subfolders where they
+    sort), skipping hidden entries and not following links to folders.
+
+    Iterative (a stack of sorted entry lists), so a folder nested thousands of
+    levels deep cannot exhaust Python's recursion limit."""
+    stack = [_sorted_entries(folder)]
+    while stack:
+        entries = stack[-1]
+        if not entries:
+            stack.pop()
+            continue
+        entry = entries.pop()
         if entry.name.startswith("."):
             continue
         try:
-            is_folder = entry.is_dir()
+            is_folder = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_folder = False
         if is_folder:
-            if not entry.is_symlink():
-                yield from _walk(entry.path)
-        elif os.path.splitext(entry.name)[1].lower() in RECOGNISED_SUFFIXES:
+            stack.append(_sorted_entries(entry.path))
+        elif not _is_folder_link(entry) and os.path.splitext(entry.name)[1].lower() in suffixes:
             yield entry.path, entry
+
+
+def _sorted_entries(folder: str) -> list[os.DirEntry[str]]:
+    """A folder's entries, last name first, so `pop()` yields them in order."""
+    try:
+        with os.scandir(folder) as scan:
+            return sorted(scan, key=lambda entry: entry.name, reverse=True)
+    except OSError:
+        return []
+
+
+def _is_folder_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
 
 
 def _identity(name: str, entry: os.DirEntry[str] | None = None) -> tuple[int, int] | str:
@@ -65,7 +85,7 @@ def discover(paths: Sequence[str]) -> list[str]:
     seen: set[tuple[int, int] | str] = set()
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            named: Iterable[tuple[str, os.DirEntry[str] | None]] = _walk(path)
+            named: Iterable[tuple[str, os.DirEntry[str] | None]] = walk(path, RECOGNISED_SUFFIXES)
         else:
             named = [(path, None)]
         for name, entry in named:
