@@ -443,6 +443,8 @@ def test_progress_bar_on_a_terminal_for_long_runs(monkeypatch: pytest.MonkeyPatc
     _drive(Progress(enabled=True, label="Validating"), 60)
     assert "Validating" in terminal.getvalue()
     assert "60/60" in terminal.getvalue()
+    assert "files/s" in terminal.getvalue()
+    assert re.search(r"Validating: 60 files in \d+\.\d s\n$", terminal.getvalue())
 
 
 @pytest.mark.parametrize(("enabled", "total"), [(False, 60), (True, 10)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -113,24 +114,41 @@ def record_paths(paths: tuple[str, ...]) -> list[str]:
 
 
 class Progress:
-    """A progress bar on stderr, only for people watching a terminal."""
+    """A progress bar on stderr (position, rate, ETA) and, at the end, the elapsed
+    time: only for people watching a terminal, never in a pipe or with -q, so
+    logs and reports stay byte-identical from run to run."""
 
     def __init__(self, enabled: bool, label: str) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.label = label
         self._bar: Any = None
+        self._started = time.perf_counter()
+        self._done = 0
 
     def __call__(self, done: int, total: int) -> None:
+        self._done = done
         if not self.enabled or total < 50:
             return
         if self._bar is None:
             self._bar = click.progressbar(
-                length=total, label=self.label, file=sys.stderr, show_pos=True, show_eta=True
+                length=total,
+                label=self.label,
+                file=sys.stderr,
+                show_pos=True,
+                show_eta=True,
+                item_show_func=lambda _: self._rate(),
             )
             self._bar.__enter__()
         self._bar.update(1)
 
+    def _rate(self) -> str:
+        elapsed = time.perf_counter() - self._started
+        return f"{self._done / elapsed:,.0f} files/s" if elapsed > 0 else ""
+
     def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
+        if self._bar is None:
+            return
+        self._bar.__exit__(None, None, None)
+        self._bar = None
+        elapsed = time.perf_counter() - self._started
+        click.echo(f"{self.label}: {self._done:,} files in {elapsed:.1f} s", err=True)
