@@ -14,7 +14,7 @@ import errno
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +63,7 @@ class ExportRequest:
     settings: LoadSettings | None = None  # bounds for reading records
     jobs: int = 1  # processes for checking records and rendering batches
     cache: Cache | None = None  # checked files and the last export, for re-runs
+    progress: Callable[[int, int], None] | None = None  # (files done, total) while reading
     now: datetime | None = None  # pins the clock of date plausibility checks (tests)
 
 
@@ -126,6 +127,7 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
                 cache=cache,
                 pool=pool,
                 known_digests=dict(manifest) if manifest is not None else None,
+                progress=request.progress,
             )
         result = ExportResult(
             status=ExportStatus.OK,

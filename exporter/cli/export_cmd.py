@@ -12,6 +12,7 @@ import click
 from exporter.cache import DEFAULT_CACHE_DIR, Cache
 from exporter.cache import ENVIRONMENT_VARIABLE as CACHE_ENVIRONMENT_VARIABLE
 from exporter.cli.options import (
+    Progress,
     jobs_option,
     jobs_or_default,
     load_bounds,
@@ -215,9 +216,11 @@ def export(
         if no_cache
         else Cache(cache_dir or DEFAULT_CACHE_DIR, request.settings or LoadSettings())
     )
+    progress = Progress(enabled=not quiet and request.stdout is None, label="Reading")
     try:
-        result = run_export(inputs, replace(request, cache=cache), feed)
+        result = run_export(inputs, replace(request, cache=cache, progress=progress), feed)
     finally:
+        progress.close()
         if cache is not None:
             cache.close()
         if lock is not None:
