@@ -47,9 +47,12 @@ class ByteSize(click.ParamType):  # type: ignore[type-arg]
 
 
 def verbosity(function: F) -> F:
-    function = click.option("-v", "--verbose", is_flag=True, help="Say more: each file checked.")(
-        function
-    )
+    function = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Say more: list the files checked (validate) or written (export).",
+    )(function)
     return click.option(
         "-q", "--quiet", is_flag=True, help="Only problems: no progress bar, no summary."
     )(function)
