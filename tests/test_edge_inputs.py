@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner, Result
@@ -97,3 +100,47 @@ def test_check_walks_in_the_same_order_as_validate(tmp_path: Path) -> None:
         "b.xml",
         "c.json",
     ]
+
+
+# --- 2. file names that are not UTF-8 ---
+
+
+def run_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """A real process: its stdout is a strict UTF-8 text stream, as in CI."""
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "exporter", *args],
+        capture_output=True,
+        env=environment,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "validate"])
+@pytest.mark.parametrize("output_format", ["text", "json", "github", "junit"])
+def test_undecodable_file_names_are_reported_escaped(
+    tmp_path: Path, command: str, output_format: str
+) -> None:
+    folder = os.fsencode(tmp_path)
+    suffix = b".xml" if command == "check" else b".md"
+    with open(os.path.join(folder, b"\xff" + suffix), "wb") as handle:
+        handle.write(b"<rss/>" if command == "check" else b"---\ntitle: T\n---\n")
+    result = run_process(command, str(tmp_path), "--output-format", output_format)
+    output = result.stdout.decode("utf-8")  # strict: the report is valid UTF-8
+    assert b"Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    shown = os.path.join(str(tmp_path), "\\udcff") + suffix.decode()
+    if output_format == "junit":
+        suites = ElementTree.fromstring(result.stdout)
+        assert [case.get("name") for case in suites.iter("testcase")] == [shown]
+        failure = suites.find("./testsuite/testcase/failure")
+        assert failure is not None and failure.text is not None
+        assert failure.text.startswith(shown + ":")
+    elif output_format == "json":
+        report = json.loads(output)
+        assert report["checked"] == [os.path.join(str(tmp_path), "\udcff") + suffix.decode()]
+        assert "\\udcff" in output
+    else:
+        assert shown in output

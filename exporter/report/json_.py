@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TextIO
 
 from exporter.report.base import Report, Reporter
+
+# Lone surrogates (a file name with bytes that are not UTF-8, surrogate-escaped)
+# cannot be encoded as UTF-8; written as JSON \uXXXX escapes they stay valid JSON
+# and read back as the same string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonReporter(Reporter):
@@ -29,4 +35,5 @@ class JsonReporter(Reporter):
                 for p in report.problems
             ],
         }
-        stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        stream.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")

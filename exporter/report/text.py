@@ -11,15 +11,24 @@ from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
 
 _COLOURS = {"error": "red", "warning": "yellow"}
-# Characters that would drive a terminal (ANSI escapes), break XML or hide text.
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
-_INVISIBLE_INLINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Characters that would drive a terminal (ANSI escapes), break XML or hide text, and
+# lone surrogates: a file name with bytes that are not UTF-8 reaches us
+# surrogate-escaped (b"\xff" as "\udcff"), which no UTF-8 writer (lxml, a strict
+# stdout) can encode.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_INVISIBLE_INLINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def _escape(character: str) -> str:
+    code = ord(character)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def visible(text: str, keep_newlines: bool = False) -> str:
-    """User data (field names, file names) with control characters shown as \\xNN."""
+    """User data (field names, file names) with control characters shown as \\xNN
+    and lone surrogates as \\uXXXX, so any writer can encode it."""
     pattern = _INVISIBLE_INLINE if keep_newlines else _INVISIBLE
-    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return pattern.sub(lambda m: _escape(m.group()), text)
 
 
 def _style(text: str, color: bool, **styles: object) -> str:
