@@ -4,9 +4,16 @@ Each input file's outcome (its problems and articles) is stored under the
 SHA-256 of its bytes, its name and a salt that covers this program's own code,
 the schemas and the load settings: any change to any of them is a different
 key, so a cached outcome is always exactly what checking the file again would
-give. Outcomes are stored as JSON in one SQLite file (not pickle: a tampered
-cache must not be able to run code). Every cache failure (unreadable, corrupt,
-locked) is a miss, never an error.
+give. The salt also names the versions of the libraries that decide the
+output and of Python, so an upgrade never replays stale results. Outcomes are
+stored as JSON in one SQLite file (not pickle: a tampered cache must not be able
+to run code). Every cache failure (unreadable, corrupt, locked, unencodable) is
+a miss, never an error.
+
+Several exports may share one cache folder (the default is per working folder):
+the database runs in WAL mode with autocommit, so each row is visible at once
+and a writer holds the lock only for one INSERT; a lock still held after a short
+busy timeout is a miss, not a stall.
 
 The same database keeps, per output folder, the key of the last export and the
 digests of the files it wrote; `export` skips rendering when both still match.
@@ -17,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
+import sys
 from datetime import datetime
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +43,31 @@ from exporter.resources import SCHEMA_DIR
 DEFAULT_CACHE_DIR = Path(".feed-exporter-cache")
 ENVIRONMENT_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
 _FORMAT = 1  # bump when the stored shape changes
+_BUSY_TIMEOUT = 1.0  # seconds to wait for another export's write lock
+# Distributions whose version can change what a checked file or a feed becomes.
+DEPENDENCIES = (
+    "nh3",
+    "markdown-it-py",
+    "feedgen",
+    "lxml",
+    "jsonschema",
+    "jsonschema-rs",
+    "py-yaml12",
+    "PyYAML",
+    "python-frontmatter",
+    "orjson",
+)
+_ENCODE_ERRORS = (TypeError, ValueError, OverflowError)  # orjson.JSONEncodeError is a TypeError
 
 
 @cache
 def code_fingerprint() -> str:
-    """Hash of every source and schema file of this installation."""
+    """Hash of every source and schema file of this installation, the versions
+    of the libraries in DEPENDENCIES and of Python."""
     digest = hashlib.sha256(str(_FORMAT).encode())
+    digest.update(f"\0python={sys.version}".encode())
+    for name in DEPENDENCIES:
+        digest.update(f"\0{name}={_version(name)}".encode())
     package = Path(exporter.__file__).resolve().parent
     files = sorted(package.rglob("*.py")) + sorted(SCHEMA_DIR.glob("*"))
     for path in files:
@@ -47,6 +75,13 @@ def code_fingerprint() -> str:
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 class Cache:
@@ -57,7 +92,14 @@ class Cache:
         self._db: sqlite3.Connection | None = None
         with contextlib.suppress(OSError, sqlite3.Error):
             folder.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(folder / "cache.sqlite", timeout=5)
+            # isolation_level=None: autocommit, so no transaction (and lock) is
+            # held between statements and other exports see each row at once.
+            db = sqlite3.connect(
+                folder / "cache.sqlite", timeout=_BUSY_TIMEOUT, isolation_level=None
+            )
+            with contextlib.suppress(sqlite3.Error):  # e.g. a file system without WAL
+                db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS outcomes (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
             )
@@ -79,7 +121,10 @@ class Cache:
             return None
 
     def store(self, name: str, digest: str, outcome: FileOutcome) -> None:
-        value = orjson.dumps(outcome)  # orjson writes dataclasses, enums and datetimes
+        try:  # orjson writes dataclasses, enums and datetimes, not ints over 64 bits
+            value = orjson.dumps(outcome)
+        except _ENCODE_ERRORS:
+            return
         self._execute(
             "INSERT OR REPLACE INTO outcomes VALUES (?, ?)", (self._key(name, digest), value)
         )
@@ -93,10 +138,12 @@ class Cache:
         return state if isinstance(state, dict) else None
 
     def store_export_state(self, folder: Path, state: dict[str, Any]) -> None:
-        self._execute(
-            "INSERT OR REPLACE INTO exports VALUES (?, ?)",
-            (str(folder.resolve()), orjson.dumps(state)),
-        )
+        try:
+            value = orjson.dumps(state)
+            name = str(folder.resolve())
+        except (*_ENCODE_ERRORS, OSError, RuntimeError):
+            return
+        self._execute("INSERT OR REPLACE INTO exports VALUES (?, ?)", (name, value))
 
     def _fetch(self, query: str, key: str) -> bytes | None:
         if self._db is None:
@@ -116,7 +163,6 @@ class Cache:
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
-                self._db.commit()
                 self._db.close()
             self._db = None
 
