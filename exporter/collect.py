@@ -69,7 +69,8 @@ class Collection:
     valid: int = 0
     invalid: int = 0
     unreadable: int = 0
-    # (input, SHA-256 of its bytes or None): what the articles were made from
+    # (input, SHA-256 of the bytes actually checked or None): what the articles
+    # were made from; for a cache hit, the digest it was looked up with
     manifest: list[tuple[str, str | None]] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -135,12 +136,12 @@ def _outcomes(
     """Outcomes in input order: from the cache when a file's bytes are known,
     otherwise checked (in a process pool when it pays off) and then cached
     (cached outcomes always carry their articles). `known_digests` holds digests
-    the caller has already computed."""
+    the caller has already computed; `manifest` gets, per input, the digest of
+    what was actually checked, which differs from them if a file changed since."""
     digests = [
         _digest(name, settings, known_digests) if cache is not None and name != STDIN else None
         for name in inputs
     ]
-    manifest.extend(zip(inputs, digests, strict=True))
     known: dict[int, FileOutcome] = {}
     if cache is not None:
         for index, (name, digest) in enumerate(zip(inputs, digests, strict=True)):
@@ -150,11 +151,13 @@ def _outcomes(
     misses = [name for index, name in enumerate(inputs) if index not in known]
     fresh = _check_all(misses, settings, stdin, jobs, pool, cache is not None or keep_articles)
     for index, name in enumerate(inputs):
+        digest = digests[index]
         if index in known:
+            manifest.append((name, digest))
             yield known[index]
             continue
         outcome = next(fresh)
-        digest = digests[index]
+        manifest.append((name, outcome.digest))
         # stored only if the bytes checked are the bytes looked up
         if cache is not None and digest is not None and outcome.digest == digest:
             cache.store(name, digest, outcome)

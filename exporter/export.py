@@ -151,7 +151,10 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             )
             return result
         result = export_articles(collection.articles, request, feed, result, pool)
-    if cache is not None and key is not None and result.status is ExportStatus.OK:
+    # Only when the bytes checked are the bytes the key was made from: a file
+    # that changed in between was checked anew, and its feeds are not this key's.
+    checked = collection.manifest == manifest
+    if cache is not None and key is not None and result.status is ExportStatus.OK and checked:
         remember_export(cache, request.out_dir, key, _state(result))
     return result
 
