@@ -10,12 +10,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Mapping
+from datetime import UTC
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
+# Both are light (standard library only): contract runs on every `validate`.
+from exporter.check.urls import is_valid_absolute_iri
+from exporter.model import parse_datetime
 from exporter.problems import Problem, json_pointer
 from exporter.records import Record, ScalarOrigin
 from exporter.resources import load_json_schema
@@ -191,9 +195,8 @@ def check_record(record: Record) -> list[Problem]:
 
     The verdict comes from the fast engine when it is installed; jsonschema runs
     only for records that fail, to explain why (tests prove both agree)."""
-    if fast_verdict(record.data):
-        return []
-    return explain(record)
+    problems = [] if fast_verdict(record.data) else explain(record)
+    return _with_edges(record, problems)
 
 
 def explain(record: Record) -> list[Problem]:
@@ -230,3 +233,85 @@ def _one_per_field(problems: list[Problem]) -> list[Problem]:
         kept.append(group[0])
         kept.extend(p for p in group[1:] if p.rule in ("missing-field", "unknown-field"))
     return kept
+
+
+# The years every feed can carry in UTC. Python stops at 1 and 9999, and feedgen
+# writes RSS dates with strftime("%Y"), which gives "999" where RFC 822 needs four
+# digits: a record dated before 1000 would fail our own RSS check (exit 3).
+FIRST_YEAR, LAST_YEAR = 1000, 9999
+_URL_FIELDS = ("webUrl", "originalUrl")
+_RELATED_URL_FIELDS = ("webUrl", "ampWebUrl", "cdnAmpWebUrl")
+FieldPath = tuple[str | int, ...]
+
+
+def _with_edges(record: Record, problems: list[Problem]) -> list[Problem]:
+    """Add what JSON Schema cannot say but the feeds need: dates the renderers
+    can convert to UTC and URLs the feed checker accepts. A field the schema
+    already reported keeps its one problem."""
+    reported = {problem.pointer for problem in problems}
+    extra = [problem for problem in _edge_problems(record) if problem.pointer not in reported]
+    if not extra:
+        return problems
+    return sorted(problems + extra, key=lambda p: (p.pointer or "").split("/"))
+
+
+def _edge_problems(record: Record) -> Iterator[Problem]:
+    for path, kind, value in _edge_fields(record.data):
+        if not isinstance(value, str):
+            continue
+        if kind == "date" and not _carried_date(value):
+            rule = "invalid-date-time"
+            text = (
+                f"must lie in the years from {FIRST_YEAR} to {LAST_YEAR} once converted to UTC"
+                f" (got {value!r})"
+            )
+        elif kind == "url" and not is_valid_absolute_iri(value):
+            rule = "invalid-url"
+            text = f"is not a valid URL (got {value!r}); a port must be a number up to 65535"
+        else:
+            continue
+        pointer = json_pointer(path)
+        yield Problem(
+            path=record.source,
+            rule=rule,
+            message=f"{_field_name(path)} {text}",
+            line=record.line_of(pointer),
+            pointer=pointer,
+        )
+
+
+def _edge_fields(data: Any) -> Iterator[tuple[FieldPath, str, Any]]:
+    """(path, "date" or "url", value) for every date and URL field of a record."""
+    if not isinstance(data, Mapping):
+        return
+    yield ("publishedDateTime",), "date", data.get("publishedDateTime")
+    for name in _URL_FIELDS:
+        yield (name,), "url", data.get(name)
+    yield from _image_urls(("images",), data.get("images"))
+    related = data.get("related")
+    for index, item in enumerate(related if isinstance(related, list) else ()):
+        if not isinstance(item, Mapping):
+            continue
+        at: FieldPath = ("related", index)
+        yield (*at, "publishedDateTime"), "date", item.get("publishedDateTime")
+        for name in _RELATED_URL_FIELDS:
+            yield (*at, name), "url", item.get(name)
+        yield from _image_urls((*at, "images"), item.get("images"))
+
+
+def _image_urls(at: FieldPath, images: Any) -> Iterator[tuple[FieldPath, str, Any]]:
+    for index, image in enumerate(images if isinstance(images, list) else ()):
+        if isinstance(image, Mapping):
+            yield (*at, index, "url"), "url", image.get("url")
+
+
+def _carried_date(value: str) -> bool:
+    """True when the model can parse the date and every format can write it in UTC."""
+    try:
+        moment = parse_datetime(value)
+        if moment.tzinfo is None:
+            return True  # no offset: the schema reports that
+        year = moment.astimezone(UTC).year
+    except (ValueError, OverflowError):
+        return False
+    return FIRST_YEAR <= year <= LAST_YEAR
