@@ -73,9 +73,14 @@ def _provider(value: Any) -> Provider | None:
 
 def _images(values: Any) -> tuple[Image, ...]:
     return tuple(
-        Image(url=item["url"], width=item.get("width"), height=item.get("height"))
+        Image(url=item["url"], width=_pixels(item.get("width")), height=_pixels(item.get("height")))
         for item in values or ()
     )
+
+
+def _pixels(value: Any) -> int | None:
+    """JSON Schema counts 1.0 as an integer; feeds must still say "1", not "1.0"."""
+    return None if value is None else int(value)
 
 
 def _related(values: Any) -> tuple[RelatedArticle, ...]:
