@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+from exporter.check.urls import is_valid_absolute_iri, scheme
 
 DEFAULT_CONFIG_NAME = "feed.toml"
 
@@ -105,6 +106,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: not valid UTF-8 (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start}); save the file as UTF-8"
+        ) from None
 
 
 def _build(
@@ -207,7 +213,8 @@ def _table(raw: Mapping[str, Any], key: str, where: str, prefix: str = "") -> Ma
 
 
 def _absolute_url(value: str, name: str, where: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    """The checker's own absolute-IRI test (characters, port, IPv6 brackets), so a
+    URL it would reject in the written feed is a configuration error up front."""
+    if scheme(value) not in ("http", "https") or not is_valid_absolute_iri(value):
         raise ConfigError(f"{where}: {name} {value!r} must be an absolute http(s) URL")
     return value

@@ -144,3 +144,106 @@ def test_undecodable_file_names_are_reported_escaped(
         assert "\\udcff" in output
     else:
         assert shown in output
+
+
+# --- 3 and 4. configuration and URLs: one line and exit 2, never a traceback ---
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+FEED_TOML = """[feed]
+title = "T"
+description = "D"
+site_url = "https://example.org/"
+base_url = "https://example.org/feeds/"
+[feed.author]
+name = "A"
+"""
+
+
+def export(tmp_path: Path, *args: str, config: bytes = FEED_TOML.encode()) -> Result:
+    (tmp_path / "feed.toml").write_bytes(config)
+    options = ["--config", str(tmp_path / "feed.toml"), "--out", str(tmp_path / "out")]
+    return invoke("export", str(SEEDS), *options, *args)
+
+
+def assert_config_error(result: Result, expected: str) -> None:
+    assert_clean(result)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert expected in lines[0]
+
+
+def test_feed_toml_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    result = export(tmp_path, config=b'[feed]\ntitle = "caf\xe9"\n')
+    assert_config_error(result, "not valid UTF-8 (byte 0xe9 at offset 19)")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "named"),
+    [
+        ("--site-url", "http://[::1", "feed.site_url 'http://[::1'"),
+        ("--feed-url", "rss=http://[::1", "the rss feed URL 'http://[::1'"),
+        ("--base-url", "http://[::1/", "the rss feed URL 'http://[::1/rss.xml'"),
+        ("--site-url", "https://a.example:99999/", "'https://a.example:99999/'"),
+        ("--feed-url", 'atom=https://a.example/a"b', "the atom feed URL 'https://a.example/a\"b'"),
+        ("--feed-url", "json=https://a.example/a b", "the json feed URL"),
+    ],
+)
+def test_urls_the_checker_would_reject_are_config_errors(
+    tmp_path: Path, flag: str, value: str, named: str
+) -> None:
+    result = export(tmp_path, flag, value)
+    assert_config_error(result, named)
+    assert "must be an absolute http(s) URL" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [
+        ('icon = "https://a.example:99999/i.png"', "feed.icon"),
+        ('logo = "https://a.example/<logo>.png"', "feed.logo"),
+    ],
+)
+def test_icon_and_logo_urls_are_checked_like_the_feed_urls(
+    tmp_path: Path, line: str, named: str
+) -> None:
+    config = FEED_TOML.replace("[feed.author]", line + "\n[feed.author]")
+    assert_config_error(export(tmp_path, config=config.encode()), named)
+
+
+def test_author_uri_is_checked_like_the_feed_urls(tmp_path: Path) -> None:
+    config = FEED_TOML + 'uri = "http://[::1/"\n'
+    assert_config_error(export(tmp_path, config=config.encode()), "feed.author.uri")
+
+
+def test_valid_ipv6_and_port_urls_are_accepted(tmp_path: Path) -> None:
+    result = export(tmp_path, "--site-url", "http://[::1]:8080/", "-f", "json", "--output", "-")
+    assert_clean(result)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["home_page_url"] == "http://[::1]:8080/"
+
+
+def test_check_base_that_is_not_a_url_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "feed.xml").write_text(RSS, encoding="utf-8")
+    result = invoke("check", str(tmp_path / "feed.xml"), "--base", "http://[::1")
+    assert_clean(result)
+    assert result.exit_code == 2
+    assert "Invalid value for '--base': 'http://[::1' is not a valid URL" in result.stderr
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999", "1" + "0" * 400])
+def test_out_of_range_source_date_epoch_falls_back_to_the_fixed_date(
+    tmp_path: Path, epoch: str
+) -> None:
+    (tmp_path / "feed.toml").write_text(FEED_TOML, encoding="utf-8")
+    config = str(tmp_path / "feed.toml")
+    result = invoke(
+        "export", str(SEEDS), "--config", config, "--limit", "0", "-f", "atom", "--output", "-",
+        env={"SOURCE_DATE_EPOCH": epoch},
+    )  # fmt: skip
+    assert_clean(result)
+    assert result.exit_code == 0, result.stderr
+    assert "<updated>2000-01-01T00:00:00+00:00</updated>" in result.stdout

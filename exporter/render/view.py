@@ -135,5 +135,11 @@ def articles_updated(articles: Sequence[Article]) -> datetime:
 def _empty_feed_date() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
+        # An epoch past year 9999 (or past what the platform's time functions take)
+        # cannot be a date in any feed format: ignore it and use the fixed fallback,
+        # as for an unset or non-numeric value, rather than fail the export.
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            pass
     return EMPTY_FEED_EPOCH
