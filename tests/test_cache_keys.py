@@ -1,0 +1,111 @@
+"""What a cache key must cover, and when a cached result may not be kept:
+unencodable outcomes are misses, library and Python versions are part of the
+fingerprint, and an export whose inputs changed while it ran is not remembered."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from exporter.cache import Cache, code_fingerprint
+from exporter.collect import FileOutcome
+from exporter.config import load_config
+from exporter.export import ExportRequest, ExportStatus, run_export
+from exporter.incremental import Manifest, input_manifest
+from exporter.load.settings import LoadSettings
+from exporter.problems import Problem
+from exporter.render import FORMATS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_an_outcome_orjson_cannot_encode_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache(tmp_path, LoadSettings())
+    try:
+        huge = Problem(path="a.md", rule="test-rule", message="m", line=2**70)
+        cache.store("a.md", "d1", FileOutcome("a.md", (huge,), (), "d1"))
+        assert cache.outcome("a.md", "d1") is None
+        cache.store_export_state(tmp_path / "out", {"key": "k", "size": 2**70})
+        assert cache.export_state(tmp_path / "out") is None
+        # the cache still works after the failed stores
+        fine = FileOutcome("a.md", (), (), "d1")
+        cache.store("a.md", "d1", fine)
+        assert cache.outcome("a.md", "d1") == fine
+    finally:
+        cache.close()
+
+
+def test_the_fingerprint_covers_library_and_python_versions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = importlib.metadata.version
+
+    def fingerprint() -> str:
+        code_fingerprint.cache_clear()
+        return code_fingerprint()
+
+    def missing(name: str) -> str:
+        if name == "jsonschema-rs":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    try:
+        before = fingerprint()
+        # exporter.cache looks the function up on importlib.metadata at each call
+        monkeypatch.setattr(
+            importlib.metadata, "version", lambda name: "99.0.0" if name == "nh3" else real(name)
+        )
+        upgraded = fingerprint()
+        monkeypatch.setattr(importlib.metadata, "version", missing)
+        without = fingerprint()
+        monkeypatch.setattr(importlib.metadata, "version", real)
+        monkeypatch.setattr(sys, "version", "3.99.0 (test)")
+        other_python = fingerprint()
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()
+    assert len({before, upgraded, without, other_python}) == 4
+
+
+def export_once(records: Path, out: Path, cache_dir: Path) -> tuple[ExportStatus, bool]:
+    settings = LoadSettings()
+    cache = Cache(cache_dir, settings)
+    try:
+        request = ExportRequest(formats=tuple(FORMATS), out_dir=out, settings=settings, cache=cache)
+        result = run_export([str(records)], request, load_config(ROOT / "feed.toml"))
+    finally:
+        cache.close()
+    return result.status, result.reused
+
+
+def test_an_input_changed_between_key_and_check_is_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = write_corpus(tmp_path / "records", 12, seed=5, invalid=0.0)
+    out, cache_dir = tmp_path / "out", tmp_path / "cache"
+    changed = sorted(str(path) for path in records.iterdir())[3]
+
+    def stale(paths: list[str], settings: LoadSettings) -> Manifest:
+        """The key sees old bytes of one file; collect then reads its new bytes."""
+        return [
+            (name, "0" * 64 if name == changed else digest)
+            for name, digest in input_manifest(paths, settings)
+        ]
+
+    monkeypatch.setattr("exporter.export.input_manifest", stale)
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
+    probe = Cache(cache_dir, LoadSettings())
+    try:
+        assert probe.export_state(out) is None
+    finally:
+        probe.close()
+
+    monkeypatch.undo()
+    # not a replay: the state of the run above was not stored under any key
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
+    # control: with digests that match what was checked, the state is remembered
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, True)
