@@ -14,6 +14,8 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner, Result
 
+from exporter.check.checker import check_bytes
+from exporter.check.context import CheckContext
 from exporter.cli.main import cli
 
 DEPTH = 1200  # deeper than Python's default recursion limit (1,000)
@@ -247,3 +249,22 @@ def test_out_of_range_source_date_epoch_falls_back_to_the_fixed_date(
     assert_clean(result)
     assert result.exit_code == 0, result.stderr
     assert "<updated>2000-01-01T00:00:00+00:00</updated>" in result.stdout
+
+
+# --- 5. a missing rule module is a bug, not a silently skipped check ---
+
+
+@pytest.mark.parametrize(
+    ("module", "feed"),
+    [
+        ("exporter.check.rss", RSS.encode()),
+        ("exporter.check.atom", b'<feed xmlns="http://www.w3.org/2005/Atom"/>'),
+        ("exporter.check.jsonfeed", b'{"version": "https://jsonfeed.org/version/1.1"}'),
+    ],
+)
+def test_a_rule_module_that_cannot_be_imported_raises(
+    monkeypatch: pytest.MonkeyPatch, module: str, feed: bytes
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    with pytest.raises(ImportError, match=module):
+        check_bytes(feed, CheckContext(source="feed"))

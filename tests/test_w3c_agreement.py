@@ -40,7 +40,6 @@ PARSE_FAILURES = frozenset(
         "check-empty-file",
         "check-unreadable",
         "check-too-large",
-        "check-family-unavailable",
     }
 )
 

@@ -7,7 +7,6 @@ command calls per file; it never raises for bad input.
 
 from __future__ import annotations
 
-import importlib
 import os
 import stat
 import sys
@@ -65,29 +64,24 @@ def detect_format(data: bytes, context: CheckContext) -> FeedFormat:
 RuleFunction = Callable[[Any, CheckContext], list[Problem]]
 
 
-def _family_rules(module: str, function: str) -> RuleFunction | None:
-    """A family's rule function, loaded lazily so a missing family module (being
-    written in parallel) degrades to a finding instead of an ImportError."""
-    try:
-        loaded = importlib.import_module(f"exporter.check.{module}")
-    except ImportError:
-        return None
-    found = getattr(loaded, function, None)
-    return found if callable(found) else None
+def _family_rules(family: FeedFormat) -> RuleFunction:
+    """A family's rule function, imported on first use (commands that never check a
+    feed do not load the rules); an ImportError is a packaging bug and propagates
+    rather than silently skipping verification."""
+    if family is FeedFormat.ATOM:
+        from exporter.check.atom import check_atom
+
+        return check_atom
+    if family is FeedFormat.RSS:
+        from exporter.check.rss import check_rss
+
+        return check_rss
+    from exporter.check.jsonfeed import check_jsonfeed
+
+    return check_jsonfeed
 
 
-def _run(
-    rules: RuleFunction | None, argument: object, context: CheckContext, family: str
-) -> list[Problem]:
-    if rules is None:
-        return [
-            Problem(
-                path=context.source,
-                rule="check-family-unavailable",
-                message=f"Rules for {family} are not available in this installation.",
-                severity=Severity.WARNING,
-            )
-        ]
+def _run(rules: RuleFunction, argument: object, context: CheckContext) -> list[Problem]:
     try:
         return rules(argument, context)
     except RecursionError:
@@ -156,17 +150,14 @@ def check_bytes(data: bytes, context: CheckContext) -> list[Problem]:
         )
         return problems
     if is_json(data):
-        rules = _family_rules("jsonfeed", "check_jsonfeed")
-        return problems + _run(rules, data, context, "JSON Feed")
+        return problems + _run(_family_rules(FeedFormat.JSON_FEED), data, context)
     parsed = parse_xml(data, context)
     problems += parsed.problems
     if parsed.tree is None:
         return problems
     family = xml_format(parsed.tree)
-    if family is FeedFormat.ATOM:
-        problems += _run(_family_rules("atom", "check_atom"), parsed.tree, context, "Atom")
-    elif family is FeedFormat.RSS:
-        problems += _run(_family_rules("rss", "check_rss"), parsed.tree, context, "RSS")
+    if family in (FeedFormat.ATOM, FeedFormat.RSS):
+        problems += _run(_family_rules(family), parsed.tree, context)
     else:
         problems.append(_unknown_format(context, parsed.tree))
     return problems
