@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,9 +15,11 @@ from xml.etree import ElementTree
 import pytest
 from click.testing import CliRunner, Result
 
-from exporter.check.checker import check_bytes
+from exporter.check.checker import check_bytes, check_path
 from exporter.check.context import CheckContext
 from exporter.cli.main import cli
+from exporter.load.text import read_bytes
+from exporter.problems import Problem
 
 DEPTH = 1200  # deeper than Python's default recursion limit (1,000)
 VALID_MD = (
@@ -268,3 +271,58 @@ def test_a_rule_module_that_cannot_be_imported_raises(
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
     with pytest.raises(ImportError, match=module):
         check_bytes(feed, CheckContext(source="feed"))
+
+
+# --- 6. a FIFO swapped in after the type check never blocks ---
+
+# Pretends every path is the regular file `regular`, as if a FIFO replaced it
+# between a stat by name and the open: only the descriptor's fstat can tell.
+SWAPPED = """
+import os, sys
+from pathlib import Path
+from exporter.check.checker import check_path
+from exporter.check.context import CheckContext
+from exporter.load.text import file_digest, read_bytes
+
+regular_stat = os.stat(sys.argv[2])
+os.stat = lambda *args, **kwargs: regular_stat
+fifo = sys.argv[1]
+print(read_bytes(Path(fifo), 1000).rule)
+print(check_path(fifo, CheckContext(source=fifo))[0].rule)
+print(file_digest(fifo, 1000))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_swapped_in_after_the_type_check_is_refused_without_blocking(
+    tmp_path: Path,
+) -> None:
+    fifo = tmp_path / "feed.xml"
+    os.mkfifo(fifo)
+    regular = tmp_path / "regular.xml"
+    regular.write_text(RSS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", SWAPPED, str(fifo), str(regular)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # the old stat-then-open blocked here forever
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["unreadable", "check-unreadable", "None"]
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="needs Unix sockets")
+def test_a_socket_is_not_a_regular_file(tmp_path: Path) -> None:
+    path = tmp_path / "feed.md"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        problem = read_bytes(path, 1000)
+        assert isinstance(problem, Problem)
+        assert (problem.rule, problem.message) == (
+            "unreadable",
+            "not a regular file (a folder, FIFO, socket or device)",
+        )
+        [finding] = check_path(str(path), CheckContext(source="feed.md"))
+        assert finding.rule == "check-unreadable"
+        assert finding.message.startswith("This is not a regular file")

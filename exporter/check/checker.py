@@ -7,7 +7,7 @@ command calls per file; it never raises for bad input.
 
 from __future__ import annotations
 
-import os
+import errno
 import stat
 import sys
 from collections.abc import Callable
@@ -18,6 +18,7 @@ from lxml import etree
 
 from exporter.check.context import CheckContext
 from exporter.check.xmldoc import line_of, parse_xml
+from exporter.load.text import open_for_reading
 from exporter.problems import Problem, Severity
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
@@ -177,6 +178,9 @@ def read_limited(stream: BinaryIO, limit: int) -> bytes | None:
     return None if len(data) > limit else data
 
 
+_NOT_REGULAR = "This is not a regular file (a FIFO, socket or device): not read."
+
+
 def _read_problem(context: CheckContext, message: str) -> list[Problem]:
     return [Problem(path=context.source, rule="check-unreadable", message=message)]
 
@@ -190,22 +194,23 @@ def check_path(path: str, context: CheckContext) -> list[Problem]:
             return _too_large(context)
         return check_bytes(data, context)
     try:
-        info = os.stat(path)
+        stream, info = open_for_reading(path)
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket: there is nothing to open
+            return _read_problem(context, _NOT_REGULAR)
         return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
-    if stat.S_ISDIR(info.st_mode):
-        return _read_problem(context, "This is a folder, not a feed file.")
-    if not stat.S_ISREG(info.st_mode):
-        return _read_problem(
-            context, "This is not a regular file (a FIFO, socket or device): not read."
-        )
-    if info.st_size > context.max_bytes:
-        return _too_large(context)
-    try:
-        with open(path, "rb") as stream:
+    with stream:
+        # Decided from the descriptor, not the name: the file cannot change in between.
+        if stat.S_ISDIR(info.st_mode):
+            return _read_problem(context, "This is a folder, not a feed file.")
+        if not stat.S_ISREG(info.st_mode):
+            return _read_problem(context, _NOT_REGULAR)
+        if info.st_size > context.max_bytes:
+            return _too_large(context)
+        try:
             data = read_limited(stream, context.max_bytes)
-    except OSError as error:
-        return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+        except OSError as error:
+            return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
     if data is None:
         return _too_large(context)
     return check_bytes(data, context)

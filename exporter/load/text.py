@@ -7,7 +7,9 @@ each as a Problem naming the file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import os
 import re
 import stat
@@ -31,21 +33,44 @@ def _problem(path: str, rule: str, message: str, line: int | None = None) -> Pro
     return Problem(path=path, rule=rule, message=message, line=line)
 
 
+def open_for_reading(path: str | Path) -> tuple[io.BufferedReader, os.stat_result]:
+    """Open `path` and stat what was opened, never blocking.
+
+    Stat-then-open by name races: a FIFO swapped in between would make `open`
+    block forever. O_NONBLOCK makes opening a FIFO return at once (regular files
+    ignore the flag); callers decide from the returned fstat, which describes
+    exactly the file they hold, and refuse anything not regular. Raises OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISREG(info.st_mode):
+            os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb"), info
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+_NOT_REGULAR = "not a regular file (a folder, FIFO, socket or device)"
+
+
 def read_bytes(path: Path, max_bytes: int) -> bytes | Problem:
     name = str(path)
     try:
-        info = os.stat(path)
+        handle, info = open_for_reading(path)
     except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket: there is nothing to open
+            return _problem(name, "unreadable", _NOT_REGULAR)
         return _problem(name, "unreadable", f"cannot read: {error.strerror or error}")
-    if not stat.S_ISREG(info.st_mode):
-        return _problem(name, "unreadable", "not a regular file (a folder, FIFO or device)")
-    if info.st_size > max_bytes:
-        return _too_large(name, info.st_size, max_bytes)
-    try:
-        with open(path, "rb") as handle:
+    with handle:
+        if not stat.S_ISREG(info.st_mode):
+            return _problem(name, "unreadable", _NOT_REGULAR)
+        if info.st_size > max_bytes:
+            return _too_large(name, info.st_size, max_bytes)
+        try:
             return _read_bounded(handle, name, max_bytes)
-    except OSError as error:
-        return _problem(name, "unreadable", f"cannot read: {error.strerror or error}")
+        except OSError as error:
+            return _problem(name, "unreadable", f"cannot read: {error.strerror or error}")
 
 
 def read_stream(handle: BinaryIO, name: str, max_bytes: int) -> bytes | Problem:
@@ -92,10 +117,10 @@ def file_digest(name: str, max_bytes: int) -> str | None:
     """SHA-256 of a regular file within the size bound; None when it must be
     checked afresh (special files, oversize, unreadable: the checker reports it)."""
     try:
-        info = os.stat(name)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return None
-        with open(name, "rb") as handle:
+        handle, info = open_for_reading(name)
+        with handle:
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+                return None
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
