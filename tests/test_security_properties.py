@@ -165,22 +165,25 @@ def _check_invariants(inputs: Inputs) -> None:
         export = _run(
             "export", str(records), "--out", str(out), "--config", CONFIG, "-o", "json", cache=cache
         )
-        assert export.exit_code == 0, export.stderr
         summary = json.loads(export.stderr)
         assert set(summary["checked"]) == names
-        assert summary["counts"]["exported"] == len(valid_files)
         assert summary["counts"]["skipped"] == len(names) - len(valid_files)
+        if valid_files:
+            assert export.exit_code == 0, export.stderr
+            assert summary["counts"]["exported"] == len(valid_files)
+            feed = json.loads((out / "feed.json").read_bytes())
+            exported = {item["id"] for item in feed["items"]}
+            expected = {inputs.urls.get(Path(name).name) for name in valid_files}
+            assert exported == expected
+            check = _run("check", str(out), "--base", BASE, "-o", "json", cache=cache)
+            errors = [p for p in json.loads(check.stdout)["problems"] if p["severity"] == "error"]
+            assert errors == [] and check.exit_code == 0
+        else:
+            # nothing valid: the (here absent) previous feeds are kept, exit 1
+            assert export.exit_code == 1, export.stderr
+            assert "no valid records" in summary["summary"]
 
-        feed = json.loads((out / "feed.json").read_bytes())
-        exported = {item["id"] for item in feed["items"]}
-        expected = {inputs.urls.get(Path(name).name) for name in valid_files}
-        assert exported == expected
-
-        check = _run("check", str(out), "--base", BASE, "-o", "json", cache=cache)
-        errors = [p for p in json.loads(check.stdout)["problems"] if p["severity"] == "error"]
-        assert errors == [] and check.exit_code == 0
-
-        written = b"".join(path.read_bytes() for path in out.iterdir())
+        written = b"".join(p.read_bytes() for p in out.iterdir()) if out.exists() else b""
         reports = (validate.stdout + validate.stderr + export.stdout + export.stderr).encode()
         for secret in inputs.secrets:
             for part in secret.split(";"):
