@@ -45,6 +45,7 @@ from exporter.check.atom_values import (
     language_problem,
 )
 from exporter.check.context import CheckContext
+from exporter.check.elements import has_direct_text
 from exporter.problems import Problem
 
 METADATA = (
@@ -206,24 +207,12 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
             )
         seen.add(child_name)
-    if _has_text(element):
+    if has_direct_text(element):
         findings.add(
             "atom-unexpected-text",
             element,
             f"<{name}> contains text outside its child elements: remove the stray text.",
         )
-
-
-def _has_text(element: etree._Element) -> bool:
-    """`text_of(element).strip()` without joining: some piece is not all whitespace."""
-    text = element.text
-    if text and not text.isspace():
-        return True
-    for child in element:
-        tail = child.tail
-        if tail and not tail.isspace():
-            return True
-    return False
 
 
 def _check_attributes(

@@ -13,6 +13,7 @@ from typing import cast
 
 from lxml import etree
 
+from exporter.check.elements import has_direct_text
 from exporter.check.rss_report import (
     Report,
     child_elements,
@@ -143,7 +144,7 @@ def check_structure(root: etree._Element, report: Report) -> None:
 
 def _check_container(parent: etree._Element, report: Report) -> None:
     allowed = VOCABULARY.get(local_name(parent), {})
-    if _has_stray_text(parent):
+    if has_direct_text(parent):
         report.error(
             "rss-unexpected-text",
             parent,
@@ -179,17 +180,6 @@ def _check_container(parent: etree._Element, report: Report) -> None:
             _check_container(child, report)
         elif len(child):  # a leaf can only break a rule with something inside it
             _check_leaf(child, report)
-
-
-def _has_stray_text(parent: etree._Element) -> bool:
-    text = parent.text
-    if text and not text.isspace():
-        return True
-    for child in parent:
-        tail = child.tail
-        if tail and not tail.isspace():
-            return True
-    return False
 
 
 def _undefined(
