@@ -12,13 +12,13 @@ import stat
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 
 from exporter.check.context import CheckContext
 from exporter.check.xmldoc import line_of, parse_xml
-from exporter.load.text import open_for_reading
+from exporter.load.text import open_for_reading, read_limited
 from exporter.problems import Problem, Severity
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
@@ -170,12 +170,6 @@ def _looks_binary(data: bytes) -> bool:
     if b"\x00" not in head:
         return False
     return not head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\x00<", b"<\x00"))
-
-
-def read_limited(stream: BinaryIO, limit: int) -> bytes | None:
-    """At most `limit` bytes from a stream; None when there are more."""
-    data = stream.read(limit + 1)
-    return None if len(data) > limit else data
 
 
 _NOT_REGULAR = "This is not a regular file (a FIFO, socket or device): not read."

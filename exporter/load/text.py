@@ -77,11 +77,15 @@ def read_stream(handle: BinaryIO, name: str, max_bytes: int) -> bytes | Problem:
     return _read_bounded(handle, name, max_bytes)
 
 
+def read_limited(stream: BinaryIO, limit: int) -> bytes | None:
+    """At most `limit` bytes from a stream; None when there are more."""
+    data = stream.read(limit + 1)
+    return None if len(data) > limit else data
+
+
 def _read_bounded(handle: BinaryIO, name: str, max_bytes: int) -> bytes | Problem:
-    data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        return _too_large(name, None, max_bytes)
-    return data
+    data = read_limited(handle, max_bytes)
+    return _too_large(name, None, max_bytes) if data is None else data
 
 
 def _too_large(name: str, size: int | None, max_bytes: int) -> Problem:
