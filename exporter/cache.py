@@ -11,8 +11,9 @@ to run code). Every cache failure (unreadable, corrupt, locked, unencodable) is
 a miss, never an error.
 
 Several exports may share one cache folder (the default is per working folder):
-the database runs in WAL mode with autocommit, so each row is visible at once
-and a writer holds the lock only for one INSERT; a lock still held after a short
+the database runs in WAL mode, outcomes are written in transactions of a few
+hundred rows (one transaction per row cost more than checking the file), and a
+writer holds the lock only for one such batch; a lock still held after a short
 busy timeout is a miss, not a stall.
 
 The same database keeps, per output folder, the key of the last export and the
@@ -44,6 +45,7 @@ DEFAULT_CACHE_DIR = Path(".feed-exporter-cache")
 ENVIRONMENT_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
 _FORMAT = 1  # bump when the stored shape changes
 _BUSY_TIMEOUT = 1.0  # seconds to wait for another export's write lock
+_STORE_BATCH = 256  # outcomes written per transaction
 # Distributions whose version can change what a checked file or a feed becomes.
 DEPENDENCIES = (
     "nh3",
@@ -107,6 +109,7 @@ class Cache:
                 "CREATE TABLE IF NOT EXISTS exports (folder TEXT PRIMARY KEY, value BLOB NOT NULL)"
             )
             self._db = db
+        self._pending: list[tuple[str, bytes]] = []
 
     def _key(self, name: str, digest: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{name}\0{digest}".encode()).hexdigest()
@@ -125,9 +128,21 @@ class Cache:
             value = orjson.dumps(outcome)
         except _ENCODE_ERRORS:
             return
-        self._execute(
-            "INSERT OR REPLACE INTO outcomes VALUES (?, ?)", (self._key(name, digest), value)
-        )
+        self._pending.append((self._key(name, digest), value))
+        if len(self._pending) >= _STORE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the outcomes stored so far, in one transaction (all or none)."""
+        rows, self._pending = self._pending, []
+        if self._db is None or not rows:
+            return
+        try:
+            with self._db:  # BEGIN ... COMMIT, or ROLLBACK on an error
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT OR REPLACE INTO outcomes VALUES (?, ?)", rows)
+        except sqlite3.Error:
+            return  # the rows are misses next time, nothing worse
 
     def export_state(self, folder: Path) -> dict[str, Any] | None:
         row = self._fetch("SELECT value FROM exports WHERE folder = ?", str(folder.resolve()))
@@ -143,11 +158,13 @@ class Cache:
             name = str(folder.resolve())
         except (*_ENCODE_ERRORS, OSError, RuntimeError):
             return
+        self.flush()  # the outcomes this state was made from come first
         self._execute("INSERT OR REPLACE INTO exports VALUES (?, ?)", (name, value))
 
     def _fetch(self, query: str, key: str) -> bytes | None:
         if self._db is None:
             return None
+        self.flush()  # a lookup sees every row stored before it
         try:
             row = self._db.execute(query, (key,)).fetchone()
         except sqlite3.Error:
@@ -161,6 +178,7 @@ class Cache:
             self._db.execute(query, values)
 
     def close(self) -> None:
+        self.flush()
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

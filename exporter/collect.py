@@ -162,6 +162,8 @@ def _outcomes(
         if cache is not None and digest is not None and outcome.digest == digest:
             cache.store(name, digest, outcome)
         yield outcome
+    if cache is not None:
+        cache.flush()
 
 
 def _digest(

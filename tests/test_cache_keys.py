@@ -39,6 +39,21 @@ def test_an_outcome_orjson_cannot_encode_is_a_miss(tmp_path: Path) -> None:
         cache.close()
 
 
+def test_outcomes_stored_in_batches_all_reach_the_database(tmp_path: Path) -> None:
+    # More rows than one transaction holds, some left pending until close().
+    count = 600
+    writer = Cache(tmp_path, LoadSettings())
+    for index in range(count):
+        writer.store(f"{index}.md", f"d{index}", FileOutcome(f"{index}.md", (), (), f"d{index}"))
+    writer.close()
+    reader = Cache(tmp_path, LoadSettings())
+    try:
+        found = [reader.outcome(f"{index}.md", f"d{index}") for index in range(count)]
+        assert [o.digest if o else None for o in found] == [f"d{i}" for i in range(count)]
+    finally:
+        reader.close()
+
+
 def test_the_fingerprint_covers_library_and_python_versions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
