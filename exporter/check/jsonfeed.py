@@ -227,9 +227,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 def _with_lines(problems: list[Problem], text: str) -> list[Problem]:
     """Attach the source line of each pointer (or of its nearest existing parent)."""
-    if not any(p.pointer is not None and p.line is None for p in problems):
+    wanted = {p.pointer for p in problems if p.pointer is not None and p.line is None}
+    if not wanted:
         return problems
-    lines = pointer_lines(text)
+    lines = pointer_lines(text, wanted)
     located: list[Problem] = []
     for item in problems:
         if item.pointer is not None and item.line is None:

@@ -9,6 +9,7 @@ with their JSON pointer, a nesting bound, and the source line of a pointer
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,14 +158,18 @@ def _pointers_by_identity(document: JSONValue) -> dict[int, str]:
     return found
 
 
-def pointer_lines(text: str) -> dict[str, int]:
+def pointer_lines(text: str, wanted: Collection[str] | None = None) -> dict[str, int]:
     """Line of each value's start, by JSON pointer, for text that parsed as JSON.
 
     A small scanner over the already-valid text: strings and numbers are
     skipped with the stdlib decoder, so the cost is one pass; skipped for very large files.
+    With `wanted`, only those pointers and their ancestors are located: any other
+    value is skipped whole by the C decoder (a feed with a few findings among
+    hundreds of items is not scanned token by token).
     """
     if len(text) > MAX_LINE_SCAN_BYTES:
         return {}
+    needed = None if wanted is None else _with_ancestors(wanted)
     lines: dict[str, int] = {}
     decoder = json.JSONDecoder()
     position, line = 0, 1
@@ -200,7 +205,7 @@ def pointer_lines(text: str) -> dict[str, int]:
                 pointer = frame[0] + json_pointer([frame[2]])
                 frame[2] += 1
         lines.setdefault(pointer, line)
-        if char in "{[":
+        if char in "{[" and (needed is None or pointer in needed):
             stack.append([pointer, char == "{", 0, None])
             position += 1
             continue
@@ -208,3 +213,13 @@ def pointer_lines(text: str) -> dict[str, int]:
         line += text.count("\n", position, end)
         position = end
     return lines
+
+
+def _with_ancestors(pointers: Collection[str]) -> set[str]:
+    """The pointers and every parent of each, up to the root ("")."""
+    found = {""}
+    for pointer in pointers:
+        while pointer and pointer not in found:
+            found.add(pointer)
+            pointer = pointer.rsplit("/", 1)[0]
+    return found
