@@ -10,7 +10,7 @@ readers that do not sanitise would run the code).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import cast
 
 from lxml import etree
@@ -56,9 +56,24 @@ _RISKY_STYLE = re.compile(r"url\s*\(|expression\s*\(|javascript:|behavior\s*:|-m
 MAX_RISKS = 10
 
 
-def _local(name: object) -> str:
+def _local_name(name: object) -> str:
     text = str(name)
     return text.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+# Tag and attribute names repeat in every element: a plain dict, bounded in
+# entries (names are short), turns the string work into one lookup.
+_LOCAL_NAMES: dict[object, str] = {}
+_MAX_LOCAL_NAMES = 1024
+
+
+def _local(name: object) -> str:
+    found = _LOCAL_NAMES.get(name)
+    if found is None:
+        found = _local_name(name)
+        if len(_LOCAL_NAMES) < _MAX_LOCAL_NAMES and isinstance(name, str) and len(name) <= 256:
+            _LOCAL_NAMES[name] = found
+    return found
 
 
 def _element_risks(elements: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
@@ -91,9 +106,10 @@ def _has_dangerous_url(attribute: str, value: str) -> bool:
 
 
 def _iter_tree(root: etree._Element) -> Iterable[tuple[str, dict[str, str]]]:
+    local = _local
     for element in root.iter(etree.Element):
-        # lxml gives str names and values: copied without per-item conversion
-        yield _local(element.tag), dict(cast("Mapping[str, str]", element.attrib))
+        # lxml gives str names and values; items() is one C call (no attrib proxy)
+        yield local(element.tag), dict(cast("list[tuple[str, str]]", element.items()))
 
 
 def _parse_html(html: str) -> etree._Element | None:
