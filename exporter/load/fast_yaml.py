@@ -10,8 +10,9 @@ the last of duplicate keys and wraps tags instead of refusing them.
 when it cannot vouch for that; the caller then runs the reference. Each guard
 only ever sends more documents to the reference (costing speed, never meaning):
 
-1. text pre-check: anchors, aliases, tags, flow collections, explicit keys,
-   block scalars, a top-level mapping not at column 0, directives, document
+1. text pre-check: anchors, aliases, tags, flow collections, explicit keys and
+   block scalars wherever a node may start (see `_may_start_node`), a
+   top-level mapping not at column 0, directives, document
    markers, tabs, control characters, the YAML 1.1-only line breaks (NEL, LS,
    PS), a BOM, a lone CR, unicode escapes of surrogates, integers written with
    a leading zero / 0o / 0x, and lines indented deeper than the depth bound
@@ -21,7 +22,10 @@ only ever sends more documents to the reference (costing speed, never meaning):
 3. every string (key or value) is typed by the reference as if it had been
    written plain; unless that gives back the same string, the string may have
    been plain and meant something else to PyYAML (`yes`, `1:30`, `~`,
-   `2021-02-09 04:31:00`);
+   `2021-02-09 04:31:00`). Two shortcuts answer without the reference where
+   it provably gives the string back: no PyYAML implicit resolver matches
+   (one regex made of all of them), or a canonical RFC 3339 timestamp that
+   the reference keeps verbatim (`_CANONICAL_TIMESTAMP`);
 4. duplicate keys: the parsed mapping must hold as many keys as the text has
    `key:` indicators, counted so that there are never fewer indicators than
    keys written (a duplicate, silently merged, leaves fewer keys than that).
@@ -38,6 +42,8 @@ import yaml
 import yaml12
 from yaml import events
 from yaml.resolver import Resolver
+
+from exporter.load.text import has_surrogate
 
 # `scalar_value` is the reference's own typing of one scalar: reused, not copied, so
 # the two paths cannot drift apart.
@@ -72,8 +78,9 @@ def _node_start(mark: str, after: str = "") -> re.Pattern[str]:
 
 
 # Syntax whose meaning the guards after parsing cannot see: a possible tag,
-# flow collection, anchor, alias, explicit key or block scalar. Quoted text
-# that merely contains " [" or " &" matches too: a false alarm only costs speed.
+# flow collection, anchor, alias, explicit key or block scalar. Each hit is
+# then kept only where a node may start (`_may_start_node`): quoted text with
+# ": [" or '" &' still matches, a false alarm that only costs speed.
 _NODE_MARKS = (
     ("!", _node_start("!")),
     ("[", _node_start("[")),
@@ -141,12 +148,32 @@ def fast_compose(text: str, max_depth: int) -> dict[str, Any] | None:
 def _plain_enough(text: str, max_depth: int) -> bool:
     if _odd_characters(text) or _INDENTED_ROOT.match(text):
         return False
-    if any(mark in text and pattern.search(text) for mark, pattern in _NODE_MARKS):
-        return False
+    for mark, pattern in _NODE_MARKS:
+        if mark in text:
+            for hit in pattern.finditer(text):
+                if _may_start_node(text, hit.start()):
+                    return False
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
         return False
     lines = "\n" + text
     return not (_LEADING_ZERO.search(lines) or _odd_line_start(max_depth).search(lines))
+
+
+# What can stand before the first token of a node on its line, spaces apart:
+# the line start, an indicator (`-`, `?`, `:`) or the closing quote of a
+# quoted scalar (PyYAML and py-yaml12 both refuse `k: "v" &a`). A plain scalar
+# runs on past spaces to ": ", " #" or the line end, so the `&` of
+# `k: a && b` is text. A flow collection, tag, anchor or block scalar header
+# before the mark would be a mark itself, found first.
+_BEFORE_NODE = frozenset("\n\"':?-")
+
+
+def _may_start_node(text: str, at: int) -> bool:
+    """A node may start at `at` (which follows a space, a LF or the text start)."""
+    start = at
+    while start and text[start - 1] == " ":
+        start -= 1
+    return start == 0 or text[start - 1] in _BEFORE_NODE
 
 
 def _odd_characters(text: str) -> bool:
@@ -217,10 +244,48 @@ def _count_keys(root: dict[Any, Any], max_depth: int) -> int:
     return keys
 
 
+def _implicit_types() -> re.Pattern[str]:
+    """One regex matching wherever any of PyYAML's implicit resolvers (of any
+    first character) matches: a superset of the strings it would not type as
+    str. Built from the resolver table, so it cannot drift from it; a flag it
+    cannot carry over makes it match everything (every string then goes to
+    the reference)."""
+    letters = {re.I: "i", re.M: "m", re.S: "s", re.X: "x"}
+    parts = []
+    for resolvers in Resolver.yaml_implicit_resolvers.values():
+        for _tag, regexp in resolvers:
+            flags = regexp.flags & ~re.U
+            if flags & ~(re.I | re.M | re.S | re.X):
+                return re.compile("")
+            scoped = "".join(letter for flag, letter in letters.items() if flags & flag)
+            parts.append(f"(?{scoped}:{regexp.pattern})")
+    return re.compile("|".join(dict.fromkeys(parts)))
+
+
+_IMPLICIT_TYPES = _implicit_types()
+# An RFC 3339 date or date-time as the reference writes it back: ASCII digits,
+# `T`, seconds without a fraction, `Z` or an offset below 24 h (not `-00:00`,
+# which it writes `+00:00`). A real date-time is kept verbatim; one that is not
+# (`2021-02-30`, `24:00:00`) fails to construct and is kept as text.
+_CANONICAL_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]))?"
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def _reads_as_itself(text: str) -> bool:
     """What `compose` makes of `text` written as a plain scalar is `text` itself
     (a timestamp it keeps verbatim, a word no resolver types)."""
+    if not _IMPLICIT_TYPES.match(text):
+        return not has_surrogate(text)  # typed str, kept as it is
+    if _CANONICAL_TIMESTAMP.fullmatch(text) and not text.endswith("-00:00"):
+        return True
+    return _reference_reads_as_itself(text)
+
+
+def _reference_reads_as_itself(text: str) -> bool:
+    """`_reads_as_itself` asked of the reference's own typing."""
     event = events.ScalarEvent(None, None, (True, False), text)
     try:
         value, _origin = scalar_value(event, 0)

@@ -8,6 +8,8 @@ same record; its lines and hints are then computed only if a problem needs them.
 
 from __future__ import annotations
 
+import re
+
 from frontmatter.default_handlers import YAMLHandler
 
 from exporter.load.fast_yaml import deferred_locations, fast_compose
@@ -19,16 +21,30 @@ from exporter.records import Record
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
 
 
+def _closing(text: str, start: int) -> re.Match[str] | None:
+    """`_BOUNDARY.search(text, start)`, trying only lines that start with ---:
+    the search itself attempts a match at every character of the front matter.
+    Candidates are taken in order, so the first match is the search's."""
+    line = text.find("\n---", start - 1)
+    while line != -1:
+        found = _BOUNDARY.match(text, line + 1)
+        if found is not None:
+            return found
+        line = text.find("\n---", line + 1)
+    return None
+
+
 def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record | Problem:
+    # python-frontmatter's `YAMLHandler().detect(text)` is this same match
     opening = _BOUNDARY.match(text)
-    if opening is None or not YAMLHandler().detect(text):
+    if opening is None:
         return Problem(
             path=name,
             rule="no-front-matter",
             message="no YAML front matter: the file must start with a line of ---",
             line=1,
         )
-    closing = _BOUNDARY.search(text, opening.end())
+    closing = _closing(text, opening.end())
     if closing is None:
         return Problem(
             path=name,
