@@ -8,6 +8,7 @@ rules did not already explain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from lxml import etree
@@ -47,6 +48,11 @@ from exporter.check.atom_values import (
 from exporter.check.context import CheckContext
 from exporter.check.elements import has_direct_text
 from exporter.problems import Problem
+
+# lxml returns str names for parsed documents; typed once here, since a `cast` per
+# element is a Python call on the hottest loop.
+_attribute_names = cast("Callable[[etree._Element], list[str]]", etree._Element.keys)
+
 
 METADATA = (
     *("author", "category", "contributor", "generator", "icon", "id", "link", "logo"),
@@ -141,26 +147,30 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
 
     This visits every element of the feed, so it works on tag strings and
     attribute names directly (no QName objects, no per-element helper calls
-    unless an element has something to check)."""
+    unless an element has something to check). Atom elements inside an Atom
+    element that takes no children are collected when that parent is visited
+    (document order visits parents first), instead of asking every element for
+    its parent."""
+    misplaced: set[etree._Element] = set()
     for element in root.iter(etree.Element):
-        keys = cast("list[str]", element.keys())
+        keys = _attribute_names(element)
         if keys and (_XML_LANG in keys or _XML_BASE in keys):
             _check_xml_attributes(element, findings)
         tag = element.tag
         if not tag.startswith(_ATOM_TAG):
             continue
         name = tag[_ATOM_PREFIX:]
-        parent = element.getparent()
-        if parent is not None:
-            parent_tag = parent.tag
-            if parent_tag.startswith(_ATOM_TAG) and parent_tag[_ATOM_PREFIX:] not in CHILDREN:
-                findings.add(
-                    "atom-undefined-element",
-                    element,
-                    f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
-                    "it if it is meant as text.",
-                )
-                continue
+        if name not in CHILDREN and len(element):
+            misplaced.update(element.iterchildren(_ATOM_ANY))
+        if misplaced and element in misplaced:
+            parent = cast("etree._Element", element.getparent())
+            findings.add(
+                "atom-undefined-element",
+                element,
+                f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
+                "it if it is meant as text.",
+            )
+            continue
         if name in CHILDREN:
             _check_container(element, name, findings)
         elif name in SIMPLE and len(element) and child_elements(element):

@@ -10,13 +10,17 @@ readers that do not sanitise would run the code).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 from lxml import etree
 
 from exporter.check.memo import memoised
 from exporter.check.urls import is_absolute, is_dangerous_url
+
+# lxml gives str names and values; typed once here (no `cast` call per element).
+_attributes = cast("Callable[[etree._Element], list[tuple[str, str]]]", etree._Element.items)
+
 
 RISKY_ELEMENTS = frozenset(
     {
@@ -109,7 +113,7 @@ def _iter_tree(root: etree._Element) -> Iterable[tuple[str, dict[str, str]]]:
     local = _local
     for element in root.iter(etree.Element):
         # lxml gives str names and values; items() is one C call (no attrib proxy)
-        yield local(element.tag), dict(cast("list[tuple[str, str]]", element.items()))
+        yield local(element.tag), dict(_attributes(element))
 
 
 def _parse_html(html: str) -> etree._Element | None:
