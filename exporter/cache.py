@@ -115,19 +115,20 @@ class Cache:
         return hashlib.sha256(f"{self.salt}\0{name}\0{digest}".encode()).hexdigest()
 
     def outcome(self, name: str, digest: str) -> FileOutcome | None:
-        row = self._fetch("SELECT value FROM outcomes WHERE key = ?", self._key(name, digest))
-        if row is None:
-            return None
-        try:
-            return decode_outcome(orjson.loads(row))
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
-            return None
+        row = self.outcome_json(name, digest)
+        return outcome_from_json(row) if row is not None else None
+
+    def outcome_json(self, name: str, digest: str) -> bytes | None:
+        """The stored outcome undecoded: a worker decodes it, not the parent."""
+        return self._fetch("SELECT value FROM outcomes WHERE key = ?", self._key(name, digest))
 
     def store(self, name: str, digest: str, outcome: FileOutcome) -> None:
-        try:  # orjson writes dataclasses, enums and datetimes, not ints over 64 bits
-            value = orjson.dumps(outcome)
-        except _ENCODE_ERRORS:
-            return
+        value = outcome_to_json(outcome)
+        if value is not None:
+            self.store_json(name, digest, value)
+
+    def store_json(self, name: str, digest: str, value: bytes) -> None:
+        """Store what `outcome_to_json` made (in a worker) for this file."""
         self._pending.append((self._key(name, digest), value))
         if len(self._pending) >= _STORE_BATCH:
             self.flush()
@@ -183,6 +184,22 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+
+
+def outcome_to_json(outcome: FileOutcome) -> bytes | None:
+    """None when orjson cannot write it (an integer over 64 bits): not cached."""
+    try:  # orjson writes dataclasses, enums and datetimes
+        return orjson.dumps(outcome)
+    except _ENCODE_ERRORS:
+        return None
+
+
+def outcome_from_json(data: bytes) -> FileOutcome | None:
+    """None for a row that does not decode to an outcome: a miss, never an error."""
+    try:
+        return decode_outcome(orjson.loads(data))
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def decode_outcome(data: dict[str, Any]) -> FileOutcome:

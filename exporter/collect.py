@@ -220,25 +220,33 @@ def collect(
         inputs, settings, stdin, jobs, cache, result.manifest, pool, keep_articles, known_digests
     )
     for done, outcome in enumerate(outcomes, start=1):
-        _merge(outcome, result, first_seen, settings)
+        merge_outcome(outcome, result, first_seen, settings)
         if progress is not None:
             progress(done, len(inputs))
-    order = {name: index for index, name in enumerate(result.files)}
-    result.problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line or 0))
+    sort_problems(result)
     return result
 
 
-def _merge(
+def sort_problems(result: Collection) -> None:
+    """Problems in input order, then by line."""
+    order = {name: index for index, name in enumerate(result.files)}
+    result.problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line or 0))
+
+
+def merge_outcome(
     outcome: FileOutcome,
     result: Collection,
     first_seen: dict[str, tuple[int, CheckedRecord]],
     settings: LoadSettings,
-) -> None:
+) -> list[bool]:
+    """Count and report one file's records in `result`; for each record that passed
+    the contract, in order, whether it is accepted (not a duplicate webUrl)."""
+    accepted: list[bool] = []
     result.problems.extend(outcome.load_problems)
     if not outcome.records:
         if outcome.load_problems:
             result.unreadable += 1
-        return
+        return accepted
     # a file with some readable records: each unreadable part counts as a bad record
     result.records += len(outcome.load_problems)
     result.invalid += len(outcome.load_problems)
@@ -250,6 +258,8 @@ def _merge(
         if duplicate is not None and all(p.pointer != "/webUrl" for p in problems):
             problems.append(duplicate)
         result.records += 1
+        if not record.problems:
+            accepted.append(not problems)
         if problems:
             result.invalid += 1
             result.problems.extend(problems)
@@ -257,6 +267,7 @@ def _merge(
         result.valid += 1
         if record.article is not None:
             result.articles.append(record.article)
+    return accepted
 
 
 def _duplicate(

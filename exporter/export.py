@@ -10,6 +10,7 @@ leaves all previous files untouched.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import shutil
@@ -20,10 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from exporter.cache import Cache, decode_problem
-from exporter.collect import collect
 from exporter.config import FeedConfig
 from exporter.incremental import (
     Manifest,
@@ -41,6 +41,9 @@ from exporter.select import Selection, select
 from exporter.timings import stage
 from exporter.workers import worker_pool
 from exporter.write import AtomicFile
+
+if TYPE_CHECKING:
+    from exporter.shards import Accepted, ShardedCollection
 
 
 class ExportStatus(IntEnum):
@@ -116,19 +119,28 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             state = previous_export(cache, request.out_dir, key) if key else None
         if state is not None:
             return _replay(state, request)
+    # Imported here: the render and check stack is not needed to replay an
+    # unchanged export, which then starts several times faster.
+    from exporter.shards import collect_and_render
+
     # One pool for the whole run, created while this process is still small: its
-    # workers are forked at the first task, before any article is in memory.
-    with worker_pool(request.jobs) as pool:
-        with stage("collect"):
-            collection = collect(
+    # workers are forked at the first task, before any entry is in memory.
+    with worker_pool(request.jobs) as pool, contextlib.ExitStack() as stack:
+        with stage("collect+render+verify"):
+            sharded = collect_and_render(
                 paths,
-                request.settings,
+                request.settings or LoadSettings(),
+                request.formats,
+                feed,
+                request.now,
                 jobs=request.jobs,
-                cache=cache,
                 pool=pool,
+                cache=cache,
                 known_digests=dict(manifest) if manifest is not None else None,
                 progress=request.progress,
             )
+        stack.callback(sharded.spool.close)
+        collection = sharded.collection
         result = ExportResult(
             status=ExportStatus.OK,
             files=list(collection.files),
@@ -141,7 +153,7 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             result.status = ExportStatus.REJECTED
             result.reason = f"--strict: {result.skipped} record(s) rejected"
             return result
-        if not collection.articles:
+        if not sharded.accepted:
             # A wrong path or a broken batch of records must not replace published
             # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
             result.status = ExportStatus.REJECTED
@@ -150,7 +162,7 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
                 "the previous feeds are kept"
             )
             return result
-        result = export_articles(collection.articles, request, feed, result, pool)
+        result = _export_rendered(sharded, request, feed, result)
     # Only when the bytes checked are the bytes the key was made from: a file
     # that changed in between was checked anew, and its feeds are not this key's.
     checked = collection.manifest == manifest
@@ -214,6 +226,87 @@ def _replay(state: dict[str, Any], request: ExportRequest) -> ExportResult:
         outputs=outputs,
         reused=True,
     )
+
+
+def _export_rendered(
+    sharded: ShardedCollection, request: ExportRequest, feed: FeedConfig, result: ExportResult
+) -> ExportResult:
+    """Select among entries already rendered and verified, then write them in
+    order between a head and a tail rendered (and verified) for the selection."""
+    from exporter.render.view import latest
+
+    with stage("select"):
+        selected = select(sharded.accepted, request.selection)
+    result.record_problems += selected.problems
+    result.exported = len(selected.articles)
+    result.left_out = selected.dropped
+    result.outputs = [FeedOutput(get_format(name)) for name in request.formats]
+    updated = latest([entry.published_at for entry in selected.articles])
+    sinks: dict[str, Sink] = {}
+    try:
+        for output in result.outputs:
+            sinks[output.format.name] = _sink(output.format, request)
+        with stage("write"):
+            for output in result.outputs:
+                if not _write_entries(
+                    output, selected.articles, sharded, feed, updated, sinks, request
+                ):
+                    _our_bug(result, output, next(p for p in output.problems if p.is_error))
+                    return result
+            result.feed_problems = [p for output in result.outputs for p in output.problems]
+            _deliver(result, request, sinks)
+    except WriteFailed as failure:
+        result.status = failure.status
+        result.reason = f"cannot write {failure.target}: {failure.reason}"
+    finally:
+        for sink in sinks.values():
+            sink.close()
+    return result
+
+
+def _write_entries(
+    output: FeedOutput,
+    entries: list[Accepted],
+    sharded: ShardedCollection,
+    feed: FeedConfig,
+    updated: datetime,
+    sinks: dict[str, Sink],
+    request: ExportRequest,
+) -> bool:
+    """Stream one feed into its sink; False (nothing to deliver) if any part of it
+    failed verification."""
+    from exporter.check.checker import size_problems
+    from exporter.render.pieces import open_ends
+    from exporter.verify import verify
+
+    name, file_name = output.format.name, output.format.file_name
+    empty = output.format.render((), feed, updated)
+    output.problems += list(dict.fromkeys(sharded.problems[name]))
+    output.problems += verify(empty, file_name, feed.url_for(name), request.now)
+    if any(problem.is_error for problem in output.problems):
+        return False
+    sink, digest = sinks[name], hashlib.sha256()
+    head, tail = open_ends(name, empty) if entries else (empty, b"")
+    parts = [head]
+    for index, entry in enumerate(entries):
+        if index:
+            parts.append(SEPARATORS[name])
+        parts.append(sharded.spool.read(entry.spans[name]))
+        if len(parts) >= 512:
+            _write_parts(sink, digest, parts)
+    parts.append(tail)
+    _write_parts(sink, digest, parts)
+    output.size = sink.size
+    output.digest = digest.hexdigest()
+    output.problems += size_problems(output.size, file_name)
+    return True
+
+
+def _write_parts(sink: Sink, digest: Any, parts: list[bytes]) -> None:
+    data = b"".join(parts)
+    parts.clear()
+    sink.write(data)
+    digest.update(data)
 
 
 def export_articles(

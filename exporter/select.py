@@ -9,9 +9,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Generic, Protocol, TypeVar
 
-from exporter.model import Article
 from exporter.problems import Problem, Severity
+
+
+class Selectable(Protocol):
+    """What selection reads: an `Article`, or the key of an entry already rendered."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def published_at(self) -> datetime: ...
+    @property
+    def published(self) -> bool: ...
+    @property
+    def source(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=Selectable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +40,8 @@ class Selection:
 
 
 @dataclass(frozen=True, slots=True)
-class Selected:
-    articles: list[Article]
+class Selected(Generic[Item]):
+    articles: list[Item]
     problems: list[Problem]
     dropped: int
 
@@ -48,13 +64,13 @@ def parse_since(value: str) -> datetime:
     return moment
 
 
-def newest_first(articles: Sequence[Article]) -> list[Article]:
+def newest_first(articles: Sequence[Item]) -> list[Item]:
     """Sorted by publication date, newest first; equal dates by ascending id."""
     by_id = sorted(articles, key=lambda article: article.id)
     return sorted(by_id, key=lambda article: article.published_at, reverse=True)
 
 
-def select(articles: Sequence[Article], selection: Selection) -> Selected:
+def select(articles: Sequence[Item], selection: Selection) -> Selected[Item]:
     """Filter, order, de-duplicate by id (the first, newest, wins) and cut to the limit."""
     kept = [
         article
@@ -63,8 +79,8 @@ def select(articles: Sequence[Article], selection: Selection) -> Selected:
         and not (selection.since is not None and article.published_at < selection.since)
     ]
     problems: list[Problem] = []
-    unique: list[Article] = []
-    seen: dict[str, Article] = {}
+    unique: list[Item] = []
+    seen: dict[str, Item] = {}
     for article in newest_first(kept):
         first = seen.get(article.id)
         if first is not None:

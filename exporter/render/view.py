@@ -127,8 +127,13 @@ def feed_updated(entries: Sequence[EntryView]) -> datetime:
 
 def articles_updated(articles: Sequence[Article]) -> datetime:
     """`feed_updated` computed from articles, before any view is built."""
-    if articles:
-        return max(utc_seconds(article.published_at) for article in articles)
+    return latest([article.published_at for article in articles])
+
+
+def latest(published: Sequence[datetime]) -> datetime:
+    """`feed_updated` for entries published at these moments."""
+    if published:
+        return max(utc_seconds(moment) for moment in published)
     return _empty_feed_date()
 
 

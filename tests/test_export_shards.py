@@ -1,0 +1,130 @@
+"""Export renders shard by shard in the workers and puts the entries in order
+afterwards: that must give byte for byte the feeds of the reference path (collect
+every article, select, render in order), whatever the shard size, job count,
+selection or spool, with invalid, duplicate and multi-record inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from exporter import shards
+from exporter.collect import PARALLEL_THRESHOLD, collect
+from exporter.config import load_config
+from exporter.export import ExportRequest, ExportStatus, export_articles, run_export
+from exporter.load.settings import LoadSettings
+from exporter.load.sources import load_source
+from exporter.records import Record
+from exporter.render import get_format
+from exporter.render.pieces import SEPARATORS, open_ends, split_entries
+from exporter.select import Selection, parse_since
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = ("rss", "atom", "json")
+FILES = ("rss.xml", "atom.xml", "feed.json")
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = write_corpus(
+        tmp_path_factory.mktemp("shards") / "records", PARALLEL_THRESHOLD * 2, seed=5, invalid=0.15
+    )
+    names = sorted(folder.iterdir())
+    # the same webUrl twice (a duplicate-url problem for the later file)
+    shutil.copy(names[3], folder / "zz-duplicate.md")
+    # one file holding several records, of which the second is invalid
+    rows = []
+    for path in names[:40]:
+        found = [
+            item for item in load_source(str(path), LoadSettings()) if isinstance(item, Record)
+        ]
+        if found and len(rows) < 3:
+            data = dict(found[0].data)
+            data["webUrl"] = f"https://example.com/jsonl/{len(rows)}"
+            rows.append(data)
+    rows[1] = {**rows[1], "title": 17}
+    (folder / "many.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return folder
+
+
+def reference(records: Path, selection: Selection, out: Path) -> dict[str, bytes]:
+    collection = collect([str(records)])
+    request = ExportRequest(formats=FORMATS, out_dir=out, selection=selection)
+    result = export_articles(collection.articles, request, load_config(ROOT / "feed.toml"))
+    assert result.status is ExportStatus.OK, result.reason
+    return {name: (out / name).read_bytes() for name in FILES}
+
+
+def sharded(records: Path, selection: Selection, out: Path, jobs: int) -> dict[str, bytes]:
+    request = ExportRequest(formats=FORMATS, out_dir=out, selection=selection, jobs=jobs)
+    result = run_export([str(records)], request, load_config(ROOT / "feed.toml"))
+    assert result.status is ExportStatus.OK, result.reason
+    collection = collect([str(records)])
+    assert (result.records, result.invalid) == (collection.records, collection.invalid)
+    assert result.record_problems[: len(collection.problems)] == collection.problems
+    return {name: (out / name).read_bytes() for name in FILES}
+
+
+SELECTIONS = {
+    "all": Selection(),
+    "limit": Selection(limit=17),
+    "since": Selection(since=parse_since("2024-06-01")),
+    "published-only": Selection(published_only=True),
+}
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=list(SELECTIONS))
+@pytest.mark.parametrize(("jobs", "shard_files"), [(1, 64), (1, 5), (2, 7)])
+def test_sharded_export_equals_the_reference_path(
+    records: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    selection: str,
+    jobs: int,
+    shard_files: int,
+) -> None:
+    monkeypatch.setattr(shards, "SHARD_FILES", shard_files)
+    expected = reference(records, SELECTIONS[selection], tmp_path / "reference")
+    assert sharded(records, SELECTIONS[selection], tmp_path / "sharded", jobs) == expected
+
+
+def test_entries_spooled_to_disk_give_the_same_feeds(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(shards, "SPOOL_MEMORY", 1)  # a file from the first entry on
+    spools: list[shards.EntrySpool] = []
+    real = shards.EntrySpool
+
+    def spool() -> shards.EntrySpool:
+        spools.append(real())
+        return spools[-1]
+
+    monkeypatch.setattr(shards, "EntrySpool", spool)
+    expected = reference(records, Selection(), tmp_path / "reference")
+    assert sharded(records, Selection(), tmp_path / "sharded", 1) == expected
+    assert len(spools) == 1 and spools[0]._file._rolled  # written to a real file
+
+
+def test_entries_of_separate_renders_join_into_one_render(records: Path) -> None:
+    articles = collect([str(records)]).articles[:30]
+    feed = load_config(ROOT / "feed.toml")
+    from exporter.render.view import articles_updated
+
+    updated = articles_updated(articles)
+    for name in FORMATS:
+        render = get_format(name).render
+        parts = split_entries(name, render(articles[:11], feed, updated), 11)
+        parts += split_entries(name, render(articles[11:], feed, updated), 19)
+        head, tail = open_ends(name, render((), feed, updated))
+        assert head + SEPARATORS[name].join(parts) + tail == render(articles, feed, updated)
+
+
+def test_a_miscounted_split_is_refused() -> None:
+    feed = load_config(ROOT / "feed.toml")
+    document = get_format("json").render((), feed, None)
+    with pytest.raises(ValueError, match="entries"):
+        split_entries("json", document.replace(b'"items": []', b'"items": [\n{}\n  ]'), 2)
