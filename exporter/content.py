@@ -74,30 +74,29 @@ def _sanitise(raw: str, article_url: str) -> str:
     return html.strip()
 
 
-# Text on which cmark-gfm 0.29 and markdown-it-py (CommonMark 0.31) may differ,
-# each alternative found by a differential fuzz:
-_BLOCKERS = re.compile(
-    r"<"  # raw HTML (escaped text for us, omitted by cmark), autolinks, <destinations>
-    r"|[\x00-\x09\x0b-\x1f\x7f]"  # controls and tabs: tab stops, \x0b kept vs stripped
-    r"|[^\S \n]"  # Unicode spaces: markdown-it strips them from paragraph edges
-    r"|\\ |\\\n "  # backslash before spaces, or a backslash break before an indented line
-    r"|%(?![0-9A-Fa-f]{2})"  # a lone % in a link: markdown-it writes %25, cmark keeps it
-    r"|\]\(\s*[^\s()]*\("  # parentheses inside link destinations
-    r"|(?:\[[^\[\]]*){10}"  # [[[...: markdown-it gives up at maxNesting 20
-    # A line prefix of more than 12 container columns (each `>` or list marker, each
-    # indent step takes at least one): markdown-it stops nesting at level 20, cmark
-    # never does, and libxml2 refuses documents deeper than 256.
-    r"|^[ >*+\-0-9.)]{13}",
-    re.MULTILINE,
+# Where cmark-gfm 0.29 and markdown-it-py (CommonMark 0.31) may differ, each case
+# found by a differential fuzz. Substring tests (C speed) come first: one regex
+# scan of a body costs about as much as all of them together.
+_FORBIDDEN = (
+    "<",  # raw HTML (escaped text for us, omitted by cmark), autolinks, <destinations>
+    "]:",  # reference definitions: titles, labels (Unicode case folding), setext lines
+    "\\ ",  # a backslash before spaces: hard break or not
+    "\\\n ",  # a backslash break before an indented lazy line: indent kept or not
 )
-_WORD = r"[A-Za-z0-9\x80-\U0010ffff]"
-_PUNCTUATION = r"[!-/:-@\[-`{-~\x80-\U0010ffff]"
-# A `*`/`_` run that can both open and close (word*word, punct*punct): cmark 0.29 then
-# misplaces its openers_bottom (fixed in cmark 0.30) and leaves `**y*a*:*` unmatched.
-_OPENS_AND_CLOSES = re.compile(rf"{_WORD}\*+{_WORD}|{_PUNCTUATION}[*_]+{_PUNCTUATION}")
+# Checked where the needle occurs: (needle, pattern matched at that position).
+_FORBIDDEN_AT = (
+    ("%", re.compile("%(?![0-9A-Fa-f]{2})")),  # lone %: markdown-it writes %25, cmark %
+    # `(` in a destination (balance rules differ), non-ASCII (markdown-it punycodes hosts).
+    ("](", re.compile(r"\]\(\s*[^\s)]*[(\x80-\U0010ffff]")),
+)
+# [[[...: markdown-it gives up at maxNesting 20.
+_DEEP_BRACKETS = re.compile(r"(?:\[[^\[\]]*){10}")
+# A line prefix of more than 12 container columns (each `>` or list marker, each
+# indent step takes at least one): markdown-it stops nesting at level 20, cmark never
+# does, and libxml2 refuses documents deeper than 256.
+_DEEP_PREFIX = re.compile(r"\n[ >*+\-0-9.)]{13}")
 _NUMERIC_ENTITY = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,9}));")
-_DESTINATION_NON_ASCII = re.compile(r"\]\(\s*[^\s)]*[^\x00-\x7f]")
-_NEXT_TO_DELIMITER = re.compile(r"[^\x00-\x7f](?=[*_])|(?<=[*_])[^\x00-\x7f]")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _TRAILING_CODE = re.compile(r"</code></pre>\n(?:</(?:li|ul|ol|blockquote)>\n)*\Z")
 
 
@@ -119,15 +118,27 @@ def _fast_html(body: str) -> str | None:
 
 
 def _fast_path_allowed(text: str) -> bool:
-    if _BLOCKERS.search(text) or _OPENS_AND_CLOSES.search(text):
+    # Not printable: controls, tabs (tab stops), Unicode spaces (markdown-it strips them
+    # from paragraph edges, cmark keeps them), surrogates, unassigned characters.
+    if not text.replace("\n", " ").isprintable():
         return False
-    if "]:" in text:  # reference definitions: titles, labels, setext lines differ
+    if any(needle in text for needle in _FORBIDDEN):
         return False
-    if "`" in text and "\n " in text:  # code span over an indented line: spaces differ
+    for needle, pattern in _FORBIDDEN_AT:
+        position = text.find(needle)
+        while position >= 0:
+            if pattern.match(text, position):
+                return False
+            position = text.find(needle, position + 1)
+    if "`" in text and "\n " in text:  # a code span over an indented line: indent differs
+        return False
+    if text.count("[") >= 10 and _DEEP_BRACKETS.search(text):
+        return False
+    if _DEEP_PREFIX.search("\n" + text):
         return False
     if "&#" in text and not _numeric_entities_agree(text):
         return False
-    return text.isascii() or _non_ascii_agrees(text)
+    return _delimiters_agree(text)
 
 
 def _numeric_entities_agree(text: str) -> bool:
@@ -139,17 +150,68 @@ def _numeric_entities_agree(text: str) -> bool:
     return True
 
 
-def _non_ascii_agrees(text: str) -> bool:
-    if _DESTINATION_NON_ASCII.search(text):  # markdown-it punycodes host names
+def _delimiters_agree(text: str) -> bool:
+    """No `*`/`_` run whose emphasis the two engines may read differently.
+
+    A run that can both open and close (word*word, punct*punct, punct_punct) makes
+    cmark 0.29 misplace its openers_bottom (fixed in cmark 0.30): `**y*a*:*`. And
+    CommonMark 0.31 counts symbols (€, ©, emoji) as punctuation, 0.29 does not.
+    """
+    for delimiter in "*_":
+        strong_depth = 0
+        start = text.find(delimiter)
+        while start >= 0:
+            end = start + 1
+            while end < len(text) and text[end] == delimiter:
+                end += 1
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            if end - start >= 4:  # cmark-gfm reads `****a****` as one <strong>
+                return False
+            if not _run_agrees(delimiter, before, after):
+                return False
+            if end - start >= 2:
+                # cmark-gfm drops a <strong> directly inside a <strong>: `**a **b** c**`.
+                if _closes(before, after) and strong_depth:
+                    strong_depth -= 1
+                elif after not in " \n":
+                    if strong_depth:
+                        return False
+                    strong_depth += 1
+            start = text.find(delimiter, end)
+    return True
+
+
+def _closes(before: str, after: str) -> bool:
+    """Right-flanking (runs that also open were refused by `_run_agrees`)."""
+    if before in " \n":
         return False
-    # Emphasis flanking: CommonMark 0.31 counts symbols (€, ©, emoji) as punctuation.
-    for char in _NEXT_TO_DELIMITER.findall(text):
-        if unicodedata.category(char)[0] not in "LMNP":
-            return False
-    return not _SURROGATE.search(text)
+    before_punctuation = before in _ASCII_PUNCTUATION or _is_unicode_punctuation(before)
+    after_punctuation = after in _ASCII_PUNCTUATION or _is_unicode_punctuation(after)
+    return not before_punctuation or after in " \n" or after_punctuation
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+def _is_unicode_punctuation(char: str) -> bool:
+    return not char.isascii() and unicodedata.category(char)[0] == "P"
+
+
+def _run_agrees(delimiter: str, before: str, after: str) -> bool:
+    if before in " \n" or after in " \n":
+        return True  # opens or closes, never both
+    if not _same_class_everywhere(before) or not _same_class_everywhere(after):
+        return False
+    # Non-ASCII counts as both a word character and punctuation: the safe side.
+    before_punctuation = before in _ASCII_PUNCTUATION or not before.isascii()
+    after_punctuation = after in _ASCII_PUNCTUATION or not after.isascii()
+    if before_punctuation and after_punctuation:
+        return False  # punct*punct, punct_punct: both open and close
+    word_both_sides = before not in _ASCII_PUNCTUATION and after not in _ASCII_PUNCTUATION
+    return delimiter == "_" or not word_both_sides  # word*word opens and closes
+
+
+def _same_class_everywhere(char: str) -> bool:
+    """ASCII, or a letter, mark, digit or punctuation in every Unicode version's sense."""
+    return char.isascii() or unicodedata.category(char)[0] in "LMNP"
 
 
 def _libc_free() -> ctypes._NamedFuncPointer | None:

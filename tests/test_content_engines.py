@@ -83,6 +83,8 @@ def test_seeded_fuzz_takes_the_fast_path_often_and_agrees() -> None:
         "<b>raw</b> html is text",  # cmark omits it
         "[click](javascript:alert(1))",  # markdown-it leaves it as text, cmark href=""
         "**y*a*:*",  # cmark 0.29 openers_bottom bug
+        "****a****",  # cmark-gfm: one <strong>
+        "**a **b** c**",  # cmark-gfm drops a <strong> inside a <strong>
         "a\xa0",  # markdown-it strips Unicode spaces at paragraph edges
         "[a](/u(b)",  # unbalanced parenthesis in a destination
         "[a]: /u\n(t)x\n\n[a]",  # title followed by text
@@ -124,6 +126,12 @@ def test_deep_nesting_never_reaches_cmark() -> None:
     assert _fast_html(">" * 13 + " a") is None
     assert _fast_html("- " * 7 + "a") is None
     assert _fast_html("> " * 6 + "a") is not None
+
+
+def test_ordinary_emphasis_and_links_take_the_fast_path() -> None:
+    body = "**Bold** and *em*, a [link](https://x.org/a_b?q=1) and **東京** too.\n\n- one\n"
+    assert _fast_html(body) is not None
+    assert body_to_html(body, BASE) == reference_html(body, BASE)
 
 
 def test_cmark_output_buffers_are_freed() -> None:
