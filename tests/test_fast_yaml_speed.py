@@ -22,6 +22,8 @@ from bench.corpus import generate
 from exporter.load.fast_yaml import (
     _CANONICAL_TIMESTAMP,
     _IMPLICIT_TYPES,
+    _LEADING_ZERO,
+    _odd_line_start,
     _reads_as_itself,
     _reference_reads_as_itself,
     fast_compose,
@@ -241,3 +243,21 @@ def test_the_closing_line_is_the_boundary_search(text: str, start: int) -> None:
     expected: Any = _BOUNDARY.search(text, start)
     found = _closing(text, start)
     assert (found and found.span()) == (expected and expected.span()), (text, start)
+
+
+# --- line-start checks without copying the text ---
+
+LINE_TEXT = st.lists(
+    st.sampled_from([*"\n\n 0-+.%xo", "---", "...", "017", "0x1", " " * 64, "- " * 32]),
+    max_size=24,
+).map("".join)
+
+
+@SETTINGS
+@given(LINE_TEXT)
+def test_a_text_that_starts_with_a_line_feed_is_searched_as_it_is(text: str) -> None:
+    """Front matter cut after `---` starts with its LF; another LF before it
+    would only add an empty line, where neither pattern matches."""
+    text = "\n" + text
+    for pattern in (_LEADING_ZERO, _odd_line_start(32)):
+        assert bool(pattern.search(text)) == bool(pattern.search("\n" + text)), repr(text)

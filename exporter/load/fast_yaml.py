@@ -95,7 +95,8 @@ _NODE_MARKS = (
 )
 # An integer written with a leading zero, 0o or 0x where a node may start:
 # `017` is 17 in YAML 1.2 and 15 to PyYAML, `0o17` is 15 and "0o17", `08` is 8
-# and "08". Searched in "\n" + text, so a line start is always after a LF.
+# and "08". Searched after a LF (one is put before the text when it does not
+# start with one), so a line start is always after a LF.
 _LEADING_ZERO = re.compile(r"0[0-9A-Za-z_](?:(?<=[ \n]0.)|(?<=[ \n][-+]0.))")
 # Directives and document markers (a second document, `%YAML 1.1`), and lines
 # indented (with `- ` sequence entries) deeper than the depth bound allows.
@@ -155,7 +156,8 @@ def _plain_enough(text: str, max_depth: int) -> bool:
                     return False
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
         return False
-    lines = "\n" + text
+    # searched after a LF, so that the first line starts after one too
+    lines = text if text[:1] == "\n" else "\n" + text
     return not (_LEADING_ZERO.search(lines) or _odd_line_start(max_depth).search(lines))
 
 
@@ -277,10 +279,10 @@ _CANONICAL_TIMESTAMP = re.compile(
 def _reads_as_itself(text: str) -> bool:
     """What `compose` makes of `text` written as a plain scalar is `text` itself
     (a timestamp it keeps verbatim, a word no resolver types)."""
-    if not _IMPLICIT_TYPES.match(text):
-        return not has_surrogate(text)  # typed str, kept as it is
     if _CANONICAL_TIMESTAMP.fullmatch(text) and not text.endswith("-00:00"):
         return True
+    if not _IMPLICIT_TYPES.match(text):
+        return not has_surrogate(text)  # typed str, kept as it is
     return _reference_reads_as_itself(text)
 
 
