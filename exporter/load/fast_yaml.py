@@ -11,12 +11,12 @@ when it cannot vouch for that; the caller then runs the reference. Each guard
 only ever sends more documents to the reference (costing speed, never meaning):
 
 1. text pre-check: anchors, aliases, tags, flow collections, explicit keys and
-   block scalars wherever a node may start (see `_may_start_node`), a
-   top-level mapping not at column 0, directives, document
-   markers, tabs, control characters, the YAML 1.1-only line breaks (NEL, LS,
-   PS), a BOM, a lone CR, unicode escapes of surrogates, integers written with
-   a leading zero / 0o / 0x, and lines indented deeper than the depth bound
-   allows;
+   block scalars wherever a node may start (`_may_start_node`: not inside a
+   plain scalar such as `a && b`), a top-level mapping not at column 0,
+   directives, document markers, tabs, control characters, the YAML 1.1-only
+   line breaks (NEL, LS, PS), a BOM, a lone CR, unicode escapes of surrogates,
+   integers written with a leading zero / 0o / 0x, and lines indented deeper
+   than the depth bound allows;
 2. after parsing: a `yaml12.Yaml` wrapper, a non-string key, a float, nesting
    deeper than `max_depth` or a non-mapping document;
 3. every string (key or value) is typed by the reference as if it had been
