@@ -90,6 +90,7 @@ class Cache:
     """Outcomes and export keys in `folder/cache.sqlite`."""
 
     def __init__(self, folder: Path, settings: LoadSettings) -> None:
+        self.folder = folder
         self.salt = f"{code_fingerprint()}:{settings.max_bytes}:{settings.max_depth}"
         self._db: sqlite3.Connection | None = None
         with contextlib.suppress(OSError, sqlite3.Error):

@@ -112,7 +112,9 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
     export whose inputs, program and settings are unchanged is replayed."""
     cache, key = request.cache, None
     manifest: Manifest | None = None
-    if cache is not None and request.stdout is None:
+    # Without a previous export to this folder nothing can be replayed: the inputs
+    # are then hashed once, by the workers that read them, not first by this process.
+    if cache is not None and request.stdout is None and cache.export_state(request.out_dir):
         with stage("fingerprint"):
             manifest = input_manifest(paths, request.settings or LoadSettings())
             key = export_key(cache, manifest, _parameters(request, feed))
@@ -136,7 +138,6 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
                 jobs=request.jobs,
                 pool=pool,
                 cache=cache,
-                known_digests=dict(manifest) if manifest is not None else None,
                 progress=request.progress,
             )
         stack.callback(sharded.spool.close)
@@ -163,10 +164,15 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             )
             return result
         result = _export_rendered(sharded, request, feed, result)
-    # Only when the bytes checked are the bytes the key was made from: a file
-    # that changed in between was checked anew, and its feeds are not this key's.
-    checked = collection.manifest == manifest
-    if cache is not None and key is not None and result.status is ExportStatus.OK and checked:
+    if cache is None or request.stdout is not None or result.status is not ExportStatus.OK:
+        return result
+    if manifest is None:  # keyed by the bytes that were read and checked
+        key = export_key(cache, collection.manifest, _parameters(request, feed))
+    elif collection.manifest != manifest:
+        # A file changed between hashing and checking: it was checked anew, and
+        # these feeds are not the key's.
+        key = None
+    if key is not None:
         remember_export(cache, request.out_dir, key, _state(result))
     return result
 

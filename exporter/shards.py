@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import BinaryIO
 
 from exporter.batches import BATCH_SIZE
@@ -56,12 +57,11 @@ SPOOL_MEMORY = 128 << 20
 @dataclass(frozen=True, slots=True)
 class ShardJob:
     names: tuple[str, ...]
-    cached: tuple[bytes | None, ...]  # the cached outcome of each file, or None: check it
     settings: LoadSettings
     formats: tuple[str, ...]
     feed: FeedConfig
     now: datetime | None
-    encode: bool  # hand back fresh outcomes encoded for the cache
+    cache_dir: Path | None  # where outcomes are cached: looked up here, stored by the parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,7 @@ class EntryKey:
 @dataclass(frozen=True, slots=True)
 class ShardResult:
     outcomes: tuple[FileOutcome, ...]  # without their articles
+    looked_up: tuple[str | None, ...]  # per file: the digest it was looked up with
     checked: tuple[bool, ...]  # per file: checked now (else taken from the cache)
     fresh: tuple[bytes | None, ...]  # per file checked now: its outcome for the cache
     keys: tuple[EntryKey, ...]  # one per record that passed the contract, in order
@@ -84,18 +85,31 @@ class ShardResult:
     problems: dict[str, list[Problem]]  # what verification found, per format
 
 
-def run_shard(job: ShardJob, stdin: BinaryIO | None = None) -> ShardResult:
+def run_shard(
+    job: ShardJob, stdin: BinaryIO | None = None, cache: Cache | None = None
+) -> ShardResult:
+    """`cache` is the caller's own when the shard runs in its process; a worker
+    opens its own connection (one per process) from `job.cache_dir`."""
+    if cache is None and job.cache_dir is not None:
+        cache = _process_cache(job.cache_dir, job.settings)
     outcomes: list[FileOutcome] = []
+    looked_up: list[str | None] = []
     checked: list[bool] = []
     fresh: list[bytes | None] = []
     articles: list[Article] = []
-    for name, cached in zip(job.names, job.cached, strict=True):
-        outcome = outcome_from_json(cached) if cached is not None else None
-        encoded = None
+    for name in job.names:
+        outcome, digest = None, None
+        if cache is not None and name != STDIN:
+            # hashed here, in parallel, rather than by the parent before any work starts
+            digest = file_digest(name, job.settings.max_bytes)
+            stored = cache.outcome_json(name, digest) if digest is not None else None
+            outcome = outcome_from_json(stored) if stored is not None else None
+        looked_up.append(digest)
         checked.append(outcome is None)
+        encoded = None
         if outcome is None:
             outcome = check_file(name, job.settings, stdin)
-            encoded = outcome_to_json(outcome) if job.encode else None
+            encoded = outcome_to_json(outcome) if cache is not None else None
         fresh.append(encoded)
         articles.extend(
             record.article
@@ -110,6 +124,7 @@ def run_shard(job: ShardJob, stdin: BinaryIO | None = None) -> ShardResult:
             _render(articles, positions[start : start + BATCH_SIZE], job, entries, problems)
     return ShardResult(
         outcomes=tuple(outcomes),
+        looked_up=tuple(looked_up),
         checked=tuple(checked),
         fresh=tuple(fresh),
         keys=tuple(EntryKey(a.id, a.published_at, a.published, a.source) for a in articles),
@@ -160,6 +175,17 @@ def _render(
             )
             continue
         problems[name] += verify(document, feed_format.file_name, job.feed.url_for(name), job.now)
+
+
+_PROCESS_CACHES: dict[tuple[Path, LoadSettings], Cache] = {}
+
+
+def _process_cache(folder: Path, settings: LoadSettings) -> Cache:
+    """This worker's connection to the cache (SQLite connections do not survive a fork)."""
+    key = (folder, settings)
+    if key not in _PROCESS_CACHES:
+        _PROCESS_CACHES[key] = Cache(folder, settings)
+    return _PROCESS_CACHES[key]
 
 
 def _without_articles(outcome: FileOutcome) -> FileOutcome:
@@ -238,40 +264,31 @@ def collect_and_render(
     jobs: int = 1,
     pool: Executor | None = None,
     cache: Cache | None = None,
-    known_digests: dict[str, str | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ShardedCollection:
     """Everything `collect` finds, plus every accepted record's verified entries."""
     inputs = discover(paths)
     collection = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     result = ShardedCollection(collection, EntrySpool(), problems={name: [] for name in formats})
-    digests = [
-        _digest(name, settings, known_digests) if cache is not None and name != STDIN else None
-        for name in inputs
-    ]
-    cached = [
-        cache.outcome_json(name, digest) if cache is not None and digest is not None else None
-        for name, digest in zip(inputs, digests, strict=True)
-    ]
     shards = [
         ShardJob(
             names=tuple(inputs[start : start + SHARD_FILES]),
-            cached=tuple(cached[start : start + SHARD_FILES]),
             settings=settings,
             formats=formats,
             feed=feed,
             now=now,
-            encode=cache is not None,
+            cache_dir=cache.folder if cache is not None else None,
         )
         for start in range(0, len(inputs), SHARD_FILES)
     ]
     parallel = jobs > 1 and len(inputs) >= PARALLEL_THRESHOLD and STDIN not in inputs
     first_seen: dict[str, tuple[int, CheckedRecord]] = {}
     done = 0
-    for shard, shard_result in zip(shards, _run(shards, parallel, jobs, pool, stdin), strict=True):
+    results = _run(shards, parallel, jobs, pool, stdin, cache)
+    for shard, shard_result in zip(shards, results, strict=True):
         keys = iter(zip(shard_result.keys, _entries_by_key(shard_result), strict=True))
         for index, outcome in enumerate(shard_result.outcomes):
-            name, digest = shard.names[index], digests[done]
+            name, digest = shard.names[index], shard_result.looked_up[index]
             checked = shard_result.checked[index]
             collection.manifest.append((name, outcome.digest if checked else digest))
             encoded = shard_result.fresh[index]
@@ -309,12 +326,13 @@ def _run(
     jobs: int,
     pool: Executor | None,
     stdin: BinaryIO | None,
+    cache: Cache | None,
 ) -> Iterator[ShardResult]:
     """Results in shard order; in parallel a bounded window of shards runs ahead,
     so results never pile up in memory."""
     if not parallel:
         for shard in shards:
-            yield run_shard(shard, stdin)
+            yield run_shard(shard, stdin, cache)
         return
     with contextlib.ExitStack() as stack:
         if pool is None:
@@ -328,9 +346,3 @@ def _run(
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
-
-
-def _digest(name: str, settings: LoadSettings, known: dict[str, str | None] | None) -> str | None:
-    if known is not None and name in known:
-        return known[name]
-    return file_digest(name, settings.max_bytes)

@@ -97,15 +97,29 @@ def export_once(records: Path, out: Path, cache_dir: Path) -> tuple[ExportStatus
     return result.status, result.reused
 
 
+def stored_key(cache_dir: Path, out: Path) -> object:
+    probe = Cache(cache_dir, LoadSettings())
+    try:
+        state = probe.export_state(out)
+    finally:
+        probe.close()
+    return state.get("key") if state is not None else None
+
+
 def test_an_input_changed_between_key_and_check_is_not_remembered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     records = write_corpus(tmp_path / "records", 12, seed=5, invalid=0.0)
     out, cache_dir = tmp_path / "out", tmp_path / "cache"
     changed = sorted(str(path) for path in records.iterdir())[3]
+    # A first export: its key is stored, so the next one hashes its inputs first.
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
+    first_key = stored_key(cache_dir, out)
+    assert first_key is not None
+    Path(changed).write_text(Path(changed).read_text().replace("title:", "title: Changed", 1))
 
     def stale(paths: list[str], settings: LoadSettings) -> Manifest:
-        """The key sees old bytes of one file; collect then reads its new bytes."""
+        """The key sees old bytes of one file; the workers then read its new bytes."""
         return [
             (name, "0" * 64 if name == changed else digest)
             for name, digest in input_manifest(paths, settings)
@@ -113,14 +127,24 @@ def test_an_input_changed_between_key_and_check_is_not_remembered(
 
     monkeypatch.setattr("exporter.export.input_manifest", stale)
     assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
-    probe = Cache(cache_dir, LoadSettings())
-    try:
-        assert probe.export_state(out) is None
-    finally:
-        probe.close()
+    # the run above was not remembered under its (stale) key
+    assert stored_key(cache_dir, out) == first_key
 
     monkeypatch.undo()
-    # not a replay: the state of the run above was not stored under any key
+    # not a replay: the inputs changed since the first export
     assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
+    assert stored_key(cache_dir, out) not in (None, first_key)
     # control: with digests that match what was checked, the state is remembered
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, True)
+
+
+def test_a_first_export_is_remembered_under_the_bytes_it_read(tmp_path: Path) -> None:
+    records = write_corpus(tmp_path / "records", 12, seed=6, invalid=0.0)
+    out, cache_dir = tmp_path / "out", tmp_path / "cache"
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, True)
+    # one byte more in one file: noticed, exported again, then replayed again
+    target = sorted(records.iterdir())[0]
+    target.write_bytes(target.read_bytes() + b"\n")
+    assert export_once(records, out, cache_dir) == (ExportStatus.OK, False)
     assert export_once(records, out, cache_dir) == (ExportStatus.OK, True)
