@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import write_corpus
 from bench.measure import Measurement, run_measured
 from bench.table import format_report
 from bench.tool import RUN_NAMES, Tool, counts_from, stages_from
@@ -100,7 +99,15 @@ def ensure_corpus(options: Options, count: int) -> Path:
     if marker.is_file() and marker.read_text(encoding="ascii") == stamp:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
-    write_corpus(folder, count, options.seed, options.invalid)
+    # In a child process: on Linux every run's peak RSS starts from the size of
+    # the process that forks it, so this one must stay small.
+    subprocess.run(
+        [sys.executable, "-m", "bench.corpus", str(folder), "-n", str(count),
+         "--seed", str(options.seed), "--invalid", str(options.invalid)],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
     marker.write_text(stamp, encoding="ascii")
     return folder
 

@@ -1,11 +1,14 @@
-"""The export pipeline: collect -> select -> render -> verify -> write.
+"""The export pipeline: load -> validate -> render -> verify (in shards) -> select -> write.
 
 No click here: the CLI builds an `ExportRequest`, calls `run_export`, reports
-the `ExportResult` and exits with `result.status`. Feeds are rendered and
-verified in batches and streamed into temporary files, so memory does not grow
-with the number of articles; the temporary files replace the previous feeds
-only after every batch of every format passed, so a failure in any format
-leaves all previous files untouched.
+the `ExportResult` and exits with `result.status`. Workers take the inputs in
+shards, from bytes to verified entries (`exporter.shards`); this process merges
+them, selects, and streams the chosen entries between a verified head and tail
+into temporary files, so memory does not grow with the number of articles. The
+temporary files replace the previous feeds only after every part of every
+format passed verification, so a failure in any format leaves all previous
+files untouched. `export_articles` is the same export for articles in memory,
+rendered in order: the reference the sharded path is tested against.
 """
 
 from __future__ import annotations
