@@ -168,7 +168,8 @@ def _build(
             )
 
     if language is not None and not _LANGUAGE.match(language):
-        raise ConfigError(f"{where}: feed.language {language!r} is not a language tag like en-us")
+        source = "--language" if flags.language is not None else f"{where}: feed.language"
+        raise ConfigError(f"{source} {language!r} is not a language tag like en-us")
     email = text(author, "email", "feed.author.email")
     if email is not None and not _EMAIL.match(email):
         raise ConfigError(f"{where}: feed.author.email {email!r} is not an e-mail address")

@@ -132,3 +132,13 @@ def test_bad_values_are_one_line_errors(tmp_path: Path, text: str, expected: str
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_a_bad_language_flag_is_named_as_the_flag(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, MINIMAL), ConfigOverrides(language="en gb"))
+    assert str(caught.value) == "--language 'en gb' is not a language tag like en-us"
+    with pytest.raises(ConfigError) as caught:
+        text = MINIMAL.replace('title = "T"', 'title = "T"\nlanguage = "x y"')
+        load_config(write(tmp_path, text))
+    assert "feed.toml: feed.language 'x y' is not a language tag" in str(caught.value)

@@ -99,7 +99,7 @@ def check(
     """Check RSS 2.0/0.9x, Atom 1.0 and JSON Feed 1.0/1.1 files, offline.
 
     FILE_OR_FOLDER... are feed files, folders (walked for .xml, .atom, .rss,
-    .json, .feed files) or - for standard input. The format is detected from
+    .rdf, .json, .jsonfeed, .feed files) or - for standard input. The format is detected from
     the content. Exit 0 when no file has an error, 1 otherwise (also on
     warnings with --strict), 2 on usage errors.
 
