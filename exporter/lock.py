@@ -88,8 +88,11 @@ class OutputLock:
             time.sleep(min(_POLL, remaining))
         self._descriptor = descriptor
         _HELD.add(descriptor)
-        os.ftruncate(descriptor, 0)
-        os.write(descriptor, f"{os.getpid()}\n".encode())
+        # The pid only names the holder in a waiter's message: a full disk must
+        # not fail (or leak) a lock that is already held.
+        with contextlib.suppress(OSError):
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
 
     def release(self) -> None:
         descriptor = self._descriptor

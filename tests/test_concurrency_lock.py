@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -156,3 +157,23 @@ def test_a_symlink_planted_as_the_lock_file_is_not_followed(tmp_path: Path) -> N
     with pytest.raises(OSError), OutputLock(folder, wait=0):
         pass
     assert victim.read_bytes() == b"keep me"
+
+
+def test_a_full_disk_while_writing_the_pid_still_gives_a_working_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(descriptor: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("exporter.lock.os.write", full)
+    lock = OutputLock(tmp_path, wait=0)
+    lock.acquire()  # held, although the pid could not be written
+    try:
+        with pytest.raises(LockBusy):
+            OutputLock(tmp_path, wait=0).acquire()
+        assert lock.holder() is None
+    finally:
+        lock.release()
+    monkeypatch.undo()
+    with OutputLock(tmp_path, wait=0) as again:  # released: free for the next run
+        assert again.holder() == os.getpid()
