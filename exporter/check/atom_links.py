@@ -10,7 +10,7 @@ from lxml import etree
 
 from exporter.check.atom_common import WARNING, XML, Findings, atom_children, describe
 from exporter.check.atom_values import iri_problem, language_problem, media_type_problem
-from exporter.check.urls import is_absolute, resolve, same_url
+from exporter.check.urls import SIMPLE_URL, is_absolute, resolve, same_url
 
 IANA_RELATION_PREFIX = "http://www.iana.org/assignments/relation/"
 # IANA link relations registry (the names Atom readers know).
@@ -180,17 +180,18 @@ def relation(link: etree._Element) -> str:
 def check_link(link: etree._Element, findings: Findings) -> None:
     """One `link` element's attributes."""
     href = link.get("href")
+    rel = relation(link)
     if href is None:
         findings.add(
             "atom-missing-href",
             link,
             f"{describe(link)} has no href attribute: add the URL it points to.",
         )
-    else:
+    elif SIMPLE_URL(href) is None:  # else absolute and valid: nothing to report
         reason = iri_problem(href, absolute=False)
         if reason is not None:
             findings.add("atom-invalid-iri", link, f"{describe(link)} href {href!r} {reason}.")
-        elif not is_absolute(href) and not has_absolute_base(link) and relation(link) != "self":
+        elif not is_absolute(href) and not has_absolute_base(link) and rel != "self":
             findings.add(
                 "atom-relative-url",
                 link,
@@ -198,7 +199,6 @@ def check_link(link: etree._Element, findings: Findings) -> None:
                 "readers cannot resolve it: write an absolute URL.",
                 WARNING,
             )
-    rel = relation(link)
     if rel not in REGISTERED_RELATIONS and not is_absolute(rel):
         findings.add(
             "atom-unregistered-rel",

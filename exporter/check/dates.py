@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
 from exporter.check.memo import memoised
@@ -84,6 +84,22 @@ def parse_rfc3339(text: str) -> datetime | None:
 
 
 def _offset_from_colon_zone(zone: str) -> timezone | None:
+    """The zone of `Z` or `±hh:mm` (None when out of range); a feed uses one or two
+    zones, so each is built once."""
+    try:
+        return _ZONES[zone]
+    except KeyError:
+        pass
+    offset = _read_colon_zone(zone)
+    if len(_ZONES) < 256:
+        _ZONES[zone] = offset
+    return offset
+
+
+_ZONES: dict[str, timezone | None] = {}
+
+
+def _read_colon_zone(zone: str) -> timezone | None:
     if zone == "Z":
         return UTC
     sign = -1 if zone[0] == "-" else 1
@@ -106,13 +122,13 @@ def _build(
     """A datetime, or the reason the fields are out of range."""
     if hour > 23 or minute > 59 or second > 60:
         return f"time {hour:02d}:{minute:02d}:{second:02d} is out of range"
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
     try:
-        date(year, month, day)
+        # A leap second (:60) is legal in both RFCs; datetime cannot hold it. The
+        # time fields are in range here, so only the date can be refused.
+        return datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=offset)
     except ValueError:
         return f"{year:04d}-{month:02d}-{day:02d} is not a calendar date"
-    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
-    # A leap second (:60) is legal in both RFCs; datetime cannot hold it.
-    return datetime(year, month, day, hour, minute, min(second, 59), micro, tzinfo=offset)
 
 
 # --- W3C-DTF (ISO 8601 profile, dc:date) -------------------------------------
@@ -235,8 +251,23 @@ def _from_match(match: re.Match[str], status: DateStatus, reason: str) -> DateCh
 
 
 def _offset_from_rfc822_zone(zone: str | None) -> timezone | None:
+    """The zone of an RFC 822 date (None when out of range), built once per spelling."""
     if zone is None:
         return UTC
+    try:
+        return _RFC822_ZONES[zone]
+    except KeyError:
+        pass
+    offset = _read_rfc822_zone(zone)
+    if len(_RFC822_ZONES) < 256:
+        _RFC822_ZONES[zone] = offset
+    return offset
+
+
+_RFC822_ZONES: dict[str, timezone | None] = {}
+
+
+def _read_rfc822_zone(zone: str) -> timezone | None:
     upper = zone.upper()
     if upper in NAMED_ZONES:
         return timezone(timedelta(hours=NAMED_ZONES[upper]))
