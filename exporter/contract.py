@@ -255,54 +255,66 @@ def _with_edges(record: Record, problems: list[Problem]) -> list[Problem]:
     return sorted(problems + extra, key=lambda p: (p.pointer or "").split("/"))
 
 
-def _edge_problems(record: Record) -> Iterator[Problem]:
-    for path, kind, value in _edge_fields(record.data):
-        if not isinstance(value, str):
-            continue
-        if kind == "date" and not _carried_date(value):
-            rule = "invalid-date-time"
-            text = (
-                f"must lie in the years from {FIRST_YEAR} to {LAST_YEAR} once converted to UTC"
-                f" (got {value!r})"
-            )
-        elif kind == "url" and not is_valid_absolute_iri(value):
-            rule = "invalid-url"
-            text = f"is not a valid URL (got {value!r}); a port must be a number up to 65535"
-        else:
-            continue
-        pointer = json_pointer(path)
-        yield Problem(
-            path=record.source,
-            rule=rule,
-            message=f"{_field_name(path)} {text}",
-            line=record.line_of(pointer),
-            pointer=pointer,
-        )
-
-
-def _edge_fields(data: Any) -> Iterator[tuple[FieldPath, str, Any]]:
-    """(path, "date" or "url", value) for every date and URL field of a record."""
+def _edge_problems(record: Record) -> list[Problem]:
+    """Dates and URLs at the top level, then per related item. Runs on every
+    record: a field's path is built only when it fails (a generator of path
+    tuples per field cost more than the checks themselves)."""
+    data = record.data
     if not isinstance(data, Mapping):
-        return
-    yield ("publishedDateTime",), "date", data.get("publishedDateTime")
+        return []
+    found: list[Problem] = []
+    _check_date(record, found, data.get("publishedDateTime"), (), "publishedDateTime")
     for name in _URL_FIELDS:
-        yield (name,), "url", data.get(name)
-    yield from _image_urls(("images",), data.get("images"))
+        _check_url(record, found, data.get(name), (), name)
+    _check_image_urls(record, found, data.get("images"), ("images",))
     related = data.get("related")
-    for index, item in enumerate(related if isinstance(related, list) else ()):
-        if not isinstance(item, Mapping):
-            continue
-        at: FieldPath = ("related", index)
-        yield (*at, "publishedDateTime"), "date", item.get("publishedDateTime")
-        for name in _RELATED_URL_FIELDS:
-            yield (*at, name), "url", item.get(name)
-        yield from _image_urls((*at, "images"), item.get("images"))
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if not isinstance(item, Mapping):
+                continue
+            at: FieldPath = ("related", index)
+            _check_date(record, found, item.get("publishedDateTime"), at, "publishedDateTime")
+            for name in _RELATED_URL_FIELDS:
+                _check_url(record, found, item.get(name), at, name)
+            _check_image_urls(record, found, item.get("images"), (*at, "images"))
+    return found
 
 
-def _image_urls(at: FieldPath, images: Any) -> Iterator[tuple[FieldPath, str, Any]]:
-    for index, image in enumerate(images if isinstance(images, list) else ()):
-        if isinstance(image, Mapping):
-            yield (*at, index, "url"), "url", image.get("url")
+def _check_date(
+    record: Record, found: list[Problem], value: Any, at: FieldPath, name: str | int
+) -> None:
+    if isinstance(value, str) and not _carried_date(value):
+        text = (
+            f"must lie in the years from {FIRST_YEAR} to {LAST_YEAR} once converted to UTC"
+            f" (got {value!r})"
+        )
+        found.append(_edge_problem(record, (*at, name), "invalid-date-time", text))
+
+
+def _check_url(
+    record: Record, found: list[Problem], value: Any, at: FieldPath, name: str | int
+) -> None:
+    if isinstance(value, str) and not is_valid_absolute_iri(value):
+        text = f"is not a valid URL (got {value!r}); a port must be a number up to 65535"
+        found.append(_edge_problem(record, (*at, name), "invalid-url", text))
+
+
+def _check_image_urls(record: Record, found: list[Problem], images: Any, at: FieldPath) -> None:
+    if isinstance(images, list):
+        for index, image in enumerate(images):
+            if isinstance(image, Mapping):
+                _check_url(record, found, image.get("url"), (*at, index), "url")
+
+
+def _edge_problem(record: Record, path: FieldPath, rule: str, text: str) -> Problem:
+    pointer = json_pointer(path)
+    return Problem(
+        path=record.source,
+        rule=rule,
+        message=f"{_field_name(path)} {text}",
+        line=record.line_of(pointer),
+        pointer=pointer,
+    )
 
 
 def _carried_date(value: str) -> bool:

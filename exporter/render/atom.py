@@ -55,7 +55,8 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         summary = view.summary or (None if view.content_html else view.title)
         if summary:
             entry.summary(summary)
-        for tag in view.tags:
-            entry.category(term=tag)
+        if view.tags:
+            # one call: feedgen rebuilds its RSS category list on every call
+            entry.category([{"term": tag} for tag in view.tags])
         extras.images = view.images
     return serialize(generator, "atom")

@@ -86,37 +86,51 @@ class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         # feedgen builds Atom elements without a namespace and sets xmlns on the root.
         declare_markup_as_html(entry, ("title", "summary"))
-        for rel, href, title in self.links:
-            link = etree.SubElement(entry, "link", rel=rel, href=href)
-            if title:
-                link.set("title", title)
-        self._add_media(entry)
+        _add_links(entry, "link", self.links)
+        _add_media(entry, self.images)
         return entry
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.creator:
-            etree.SubElement(item, f"{{{DC_NS}}}creator").text = self.creator
-        for rel, href, title in self.links:
-            link = etree.SubElement(item, f"{{{ATOM_NS}}}link", rel=rel, href=href)
-            if title:
-                link.set("title", title)
-        self._add_media(item)
+            _SubElement(item, _DC_CREATOR).text = self.creator
+        _add_links(item, _ATOM_LINK, self.links)
+        _add_media(item, self.images)
         return item
 
-    def _add_media(self, parent: etree._Element) -> None:
-        for image in self.images:
-            _media(parent, "content", image).set("medium", "image")
-        if self.images:
-            _media(parent, "thumbnail", self.images[0])
+
+# Runs once per entry and image: tags spelled out once, attributes passed in one
+# mapping (insertion order is the attribute order written).
+_SubElement = etree.SubElement
+_DC_CREATOR = f"{{{DC_NS}}}creator"
+_ATOM_LINK = f"{{{ATOM_NS}}}link"
+_MEDIA_CONTENT = f"{{{MEDIA_NS}}}content"
+_MEDIA_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
 
 
-def _media(parent: etree._Element, name: str, image: Image) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{MEDIA_NS}}}{name}", url=image.url)
+def _add_links(parent: etree._Element, tag: str, links: list[tuple[str, str, str | None]]) -> None:
+    for rel, href, title in links:
+        if title:
+            _SubElement(parent, tag, {"rel": rel, "href": href, "title": title})
+        else:
+            _SubElement(parent, tag, {"rel": rel, "href": href})
+
+
+def _add_media(parent: etree._Element, images: tuple[Image, ...]) -> None:
+    for image in images:
+        attributes = _media_attributes(image)
+        attributes["medium"] = "image"
+        _SubElement(parent, _MEDIA_CONTENT, attributes)
+    if images:
+        _SubElement(parent, _MEDIA_THUMBNAIL, _media_attributes(images[0]))
+
+
+def _media_attributes(image: Image) -> dict[str, str]:
+    attributes = {"url": image.url}
     if image.width is not None:
-        element.set("width", str(image.width))
+        attributes["width"] = str(image.width)
     if image.height is not None:
-        element.set("height", str(image.height))
-    return element
+        attributes["height"] = str(image.height)
+    return attributes
 
 
 def new_generator(kind: str) -> FeedGenerator:

@@ -41,8 +41,9 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
             entry.description(html.escape(view.summary, quote=False))
         if view.content_html:
             entry.content(view.content_html)
-        for tag in view.tags:
-            entry.category(term=tag)
+        if view.tags:
+            # one call: feedgen rebuilds its RSS category list on every call
+            entry.category([{"term": tag} for tag in view.tags])
         # RSS <author> must be an e-mail address; a name goes into dc:creator.
         extras.creator = view.author_name
         extras.add_related(view.related)
