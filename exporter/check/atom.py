@@ -150,11 +150,15 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
     unless an element has something to check). Atom elements inside an Atom
     element that takes no children are collected when that parent is visited
     (document order visits parents first), instead of asking every element for
-    its parent."""
+    its parent.
+
+    When every xml:lang and xml:base value is fine (libxml2 finds them in C),
+    only Atom elements can lead to a finding, so lxml filters the walk to them."""
+    check_xml = not all(map(_xml_attributes_fine, _WITH_XML_ATTRIBUTES(root)))
     misplaced: set[etree._Element] = set()
-    for element in root.iter(etree.Element):
+    for element in root.iter(etree.Element if check_xml else _ATOM_ANY):
         keys = _attribute_names(element)
-        if keys and (_XML_LANG in keys or _XML_BASE in keys):
+        if check_xml and keys and (_XML_LANG in keys or _XML_BASE in keys):
             _check_xml_attributes(element, findings)
         tag = element.tag
         if not tag.startswith(_ATOM_TAG):
@@ -184,6 +188,21 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
         # Attributes all allowed (the usual case): no call at all.
         if keys and not ATTRIBUTES.get(name, _NONE).issuperset(keys):
             _check_attributes(element, name, keys, findings)
+
+
+_WITH_XML_ATTRIBUTES = cast(
+    "Callable[[etree._Element], list[etree._Element]]",
+    etree.XPath("descendant-or-self::*[@xml:lang or @xml:base]"),
+)
+
+
+def _xml_attributes_fine(element: etree._Element) -> bool:
+    """`_check_xml_attributes` would report nothing on this element."""
+    lang = element.get(_XML_LANG)
+    if lang and language_problem(lang) is not None:
+        return False
+    base = element.get(_XML_BASE)
+    return base is None or iri_problem(base, absolute=False) is None
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:

@@ -65,7 +65,11 @@ def check_item(item: etree._Element, version: str, report: Report, context: Chec
             "<item> has no <guid>; add a unique, stable guid so readers don't show it twice.",
         )
     for child, (ns, name) in children:
-        _check_item_child(child, ns, name, report, context)
+        if ns in _RULE_NAMESPACES:  # other extensions (media:...) have no item rules
+            _check_item_child(child, ns, name, report, context)
+
+
+_RULE_NAMESPACES = frozenset(("", DC_NS, CONTENT_NS, ATOM_NS))
 
 
 def _check_item_child(
