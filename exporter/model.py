@@ -66,15 +66,25 @@ def parse_datetime(value: str) -> datetime:
 
 
 def _provider(value: Any) -> Provider | None:
-    if not isinstance(value, Mapping) or not value.get("name"):
+    # `type(...) is dict` first: loaders build dicts, and the ABC check costs more
+    if not (type(value) is dict or isinstance(value, Mapping)) or not value.get("name"):
         return None
-    return Provider(name=value["name"], domain=value.get("domain"))
+    return Provider(value["name"], value.get("domain"))
+
+
+# The builders below run per item of every record: positional arguments (the
+# classes above are small) and list comprehensions cost less than keywords and
+# generators.
 
 
 def _images(values: Any) -> tuple[Image, ...]:
+    if not values:
+        return ()
     return tuple(
-        Image(url=item["url"], width=_pixels(item.get("width")), height=_pixels(item.get("height")))
-        for item in values or ()
+        [
+            Image(item["url"], _pixels(item.get("width")), _pixels(item.get("height")))
+            for item in values
+        ]
     )
 
 
@@ -84,36 +94,41 @@ def _pixels(value: Any) -> int | None:
 
 
 def _related(values: Any) -> tuple[RelatedArticle, ...]:
-    return tuple(
-        RelatedArticle(
-            title=item["title"],
-            url=item["webUrl"],
-            excerpt=item.get("excerpt"),
-            published_at=(
-                parse_datetime(item["publishedDateTime"]) if item.get("publishedDateTime") else None
-            ),
-            provider=_provider(item.get("provider")),
-        )
-        for item in values or ()
+    if not values:
+        return ()
+    return tuple([_related_article(item) for item in values])
+
+
+def _related_article(item: Mapping[str, Any]) -> RelatedArticle:
+    published = item.get("publishedDateTime")
+    return RelatedArticle(
+        item["title"],
+        item["webUrl"],
+        item.get("excerpt"),
+        parse_datetime(published) if published else None,
+        _provider(item.get("provider")),
     )
 
 
 def article_from_record(record: Mapping[str, Any], body: str = "", source: str = "") -> Article:
     """Map a contract-valid record to an Article (field names as users say them)."""
+    get = record.get
+    url = record["webUrl"]
+    topics = get("topics")
     return Article(
-        id=record["webUrl"],
-        url=record["webUrl"],
+        id=url,
+        url=url,
         title=record["title"],
         published_at=parse_datetime(record["publishedDateTime"]),
-        original_url=record.get("originalUrl"),
-        excerpt=record.get("excerpt"),
+        original_url=get("originalUrl"),
+        excerpt=get("excerpt"),
         body=body,
-        category=record.get("category"),
-        type=record.get("type"),
-        published=record.get("published", True),
-        provider=_provider(record.get("provider")),
-        topics=tuple(record.get("topics") or ()),
-        images=_images(record.get("images")),
-        related=_related(record.get("related")),
+        category=get("category"),
+        type=get("type"),
+        published=get("published", True),
+        provider=_provider(get("provider")),
+        topics=tuple(topics) if topics else (),
+        images=_images(get("images")),
+        related=_related(get("related")),
         source=source,
     )

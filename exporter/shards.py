@@ -20,7 +20,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -189,11 +189,31 @@ def _process_cache(folder: Path, settings: LoadSettings) -> Cache:
 
 
 def _without_articles(outcome: FileOutcome) -> FileOutcome:
-    """The outcome as the parent needs it: articles are what pickling cost most."""
-    if all(record.article is None for record in outcome.records):
+    """The outcome as the parent needs it: articles are what pickling cost most.
+    Built directly (`dataclasses.replace` inspects the fields on every call);
+    `_RECORD_FIELDS` fails at import if CheckedRecord gains a field."""
+    records = outcome.records
+    if all(record.article is None for record in records):
         return outcome
-    records = tuple(replace(record, article=None) for record in outcome.records)
-    return replace(outcome, records=records)
+    return FileOutcome(
+        outcome.name,
+        outcome.load_problems,
+        tuple(
+            [
+                CheckedRecord(r.source, r.url, r.url_line, r.problems, None, r.url_line_deferred)
+                for r in records
+            ]
+        ),
+        outcome.digest,
+    )
+
+
+_RECORD_FIELDS = ("source", "url", "url_line", "problems", "article", "url_line_deferred")
+_OUTCOME_FIELDS = ("name", "load_problems", "records", "digest")
+if tuple(f.name for f in fields(CheckedRecord)) != _RECORD_FIELDS or (
+    tuple(f.name for f in fields(FileOutcome)) != _OUTCOME_FIELDS
+):
+    raise ImportError("_without_articles must copy every field of CheckedRecord and FileOutcome")
 
 
 class EntrySpool:

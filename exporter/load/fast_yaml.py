@@ -207,9 +207,16 @@ def _colons(text: str) -> int:
 def _count_keys(root: dict[Any, Any], max_depth: int) -> int:
     """Raise _CannotVouch unless every key and value is one the reference would
     build the same; return the number of keys, nested ones included. A loop,
-    not recursion: this runs on every record."""
+    not recursion, with each string checked where it is met: this runs on
+    every record."""
+    # PyYAML's implicit resolvers are keyed by first character (None: any); a
+    # string starting otherwise resolves to str without a regex. "" is fine: a
+    # plain empty scalar is null in both schemas, so "" was quoted.
+    resolvers = Resolver.yaml_implicit_resolvers
+    if None in resolvers:
+        resolvers = _EVERY_CHARACTER
+    reads_as_itself = _reads_as_itself
     keys = 0
-    strings: list[str] = []
     stack: list[tuple[dict[Any, Any] | list[Any], int]] = [(root, 1)]
     while stack:
         node, depth = stack.pop()
@@ -220,14 +227,16 @@ def _count_keys(root: dict[Any, Any], max_depth: int) -> int:
             for key in node:
                 if type(key) is not str:
                     raise _CannotVouch
-            strings.extend(node)
+                if key and key[0] in resolvers and not reads_as_itself(key):
+                    raise _CannotVouch
             values: Iterable[Any] = node.values()
         else:
             values = node
         for value in values:
             kind = type(value)
             if kind is str:
-                strings.append(value)
+                if value and value[0] in resolvers and not reads_as_itself(value):
+                    raise _CannotVouch
             elif kind is dict or kind is list:
                 stack.append((value, depth + 1))
             elif not (kind is bool or kind is int or value is None):
@@ -235,15 +244,17 @@ def _count_keys(root: dict[Any, Any], max_depth: int) -> int:
                 # YAML 1.2 core booleans and nulls are YAML 1.1 ones of the same
                 # value, and integers that differ were caught by the text check
                 raise _CannotVouch
-    # PyYAML's implicit resolvers are keyed by first character (None: any); a
-    # string starting otherwise resolves to str without a regex. "" is fine: a
-    # plain empty scalar is null in both schemas, so "" was quoted.
-    resolvers = Resolver.yaml_implicit_resolvers
-    wildcard = None in resolvers
-    for text in strings:
-        if text and (wildcard or text[0] in resolvers) and not _reads_as_itself(text):
-            raise _CannotVouch
     return keys
+
+
+class _EveryCharacter:
+    """`in` says yes to every first character (a resolver keyed by None applies to all)."""
+
+    def __contains__(self, character: object) -> bool:
+        return True
+
+
+_EVERY_CHARACTER: Any = _EveryCharacter()
 
 
 def _implicit_types() -> re.Pattern[str]:

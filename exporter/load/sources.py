@@ -112,7 +112,8 @@ def read_source(
         data = read_stream(stdin or sys.stdin.buffer, STDIN_NAME, settings.max_bytes)
         name, suffix = STDIN_NAME, ".jsonl"
     else:
-        suffix = Path(name).suffix.lower()
+        path = Path(name)  # built once: pathlib parsing shows in per-file profiles
+        suffix = path.suffix.lower()
         if suffix not in RECOGNISED_SUFFIXES:
             return [
                 Problem(
@@ -122,7 +123,7 @@ def read_source(
                     ".json or .jsonl",
                 )
             ], None
-        data = read_bytes(Path(name), settings.max_bytes)
+        data = read_bytes(path, settings.max_bytes)
     if isinstance(data, Problem):
         return [data], None
     return _parse(data, name, suffix, settings), hashlib.sha256(data).hexdigest()
