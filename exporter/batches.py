@@ -7,10 +7,8 @@ same rules as `feed-exporter check`, so nothing reaches a file unchecked.
 
 from __future__ import annotations
 
-import contextlib
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +18,7 @@ from exporter.problems import Problem
 from exporter.render import get_format
 from exporter.render.pieces import Pieces, split
 from exporter.verify import verify
-from exporter.workers import new_pool
+from exporter.workers import ordered_map
 
 # Entries per batch: small enough that a batch stays far below the 1 MB at which
 # the checker warns about feed size, large enough that per-batch costs vanish.
@@ -90,13 +88,4 @@ def render_batches(
     if workers <= 1:
         yield from map(render_batch, jobs)
         return
-    with contextlib.ExitStack() as stack:
-        if pool is None:
-            pool = stack.enter_context(new_pool(workers))
-        window: deque[Future[RenderedBatch]] = deque()
-        for job in jobs:
-            window.append(pool.submit(render_batch, job))
-            if len(window) >= workers * 2:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+    yield from ordered_map(render_batch, jobs, workers, pool)

@@ -251,26 +251,37 @@ def _export_rendered(
     result.left_out = selected.dropped
     result.outputs = [FeedOutput(get_format(name)) for name in request.formats]
     updated = latest([entry.published_at for entry in selected.articles])
+
+    def write(sinks: dict[str, Sink]) -> None:
+        with stage("write"):
+            for output in result.outputs:
+                entries = selected.articles
+                if not _write_entries(output, entries, sharded, feed, updated, sinks, request):
+                    _our_bug(result, output, next(p for p in output.problems if p.is_error))
+                    return
+            result.feed_problems = [p for output in result.outputs for p in output.problems]
+            _deliver(result, request, sinks)
+
+    _with_sinks(result, request, write)
+    return result
+
+
+def _with_sinks(
+    result: ExportResult, request: ExportRequest, write: Callable[[dict[str, Sink]], None]
+) -> None:
+    """`write` into a sink per output; a WriteFailed ends the export with its status
+    and reason, and whatever was not delivered is dropped."""
     sinks: dict[str, Sink] = {}
     try:
         for output in result.outputs:
             sinks[output.format.name] = _sink(output.format, request)
-        with stage("write"):
-            for output in result.outputs:
-                if not _write_entries(
-                    output, selected.articles, sharded, feed, updated, sinks, request
-                ):
-                    _our_bug(result, output, next(p for p in output.problems if p.is_error))
-                    return result
-            result.feed_problems = [p for output in result.outputs for p in output.problems]
-            _deliver(result, request, sinks)
+        write(sinks)
     except WriteFailed as failure:
         result.status = failure.status
         result.reason = f"cannot write {failure.target}: {failure.reason}"
     finally:
         for sink in sinks.values():
             sink.close()
-    return result
 
 
 def _write_entries(
@@ -336,20 +347,13 @@ def export_articles(
     result.left_out = selected.dropped
     result.outputs = [FeedOutput(get_format(name)) for name in request.formats]
 
-    sinks: dict[str, Sink] = {}
-    try:
-        for output in result.outputs:
-            sinks[output.format.name] = _sink(output.format, request)
+    def write(sinks: dict[str, Sink]) -> None:
         _stream(selected.articles, request, feed, result, sinks, pool)
         if result.status is ExportStatus.OK:
             with stage("write"):
                 _deliver(result, request, sinks)
-    except WriteFailed as failure:
-        result.status = failure.status
-        result.reason = f"cannot write {failure.target}: {failure.reason}"
-    finally:
-        for sink in sinks.values():
-            sink.close()
+
+    _with_sinks(result, request, write)
     return result
 
 

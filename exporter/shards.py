@@ -15,11 +15,9 @@ shard document is verified with the `check` rules before its entries are used.
 
 from __future__ import annotations
 
-import contextlib
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +44,7 @@ from exporter.render import get_format
 from exporter.render.pieces import split_entries
 from exporter.render.view import articles_updated
 from exporter.verify import verify
+from exporter.workers import ordered_map
 
 # Files per shard: enough to amortise one render and check per format, few
 # enough that a shard's entries are small and every worker stays busy.
@@ -240,29 +239,16 @@ class EntrySpool:
         self._file.close()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Accepted:
-    """A record that will be exported unless selection leaves it out."""
+    """A record that will be exported unless selection leaves it out (what
+    selection reads, and where its entry in each format is spooled)."""
 
-    key: EntryKey
-    spans: dict[str, tuple[int, int]]  # where its entry in each format is spooled
-
-    # the Selectable protocol, read from the key
-    @property
-    def id(self) -> str:
-        return self.key.id
-
-    @property
-    def published_at(self) -> datetime:
-        return self.key.published_at
-
-    @property
-    def published(self) -> bool:
-        return self.key.published
-
-    @property
-    def source(self) -> str:
-        return self.key.source
+    id: str
+    published_at: datetime
+    published: bool
+    source: str
+    spans: dict[str, tuple[int, int]]
 
 
 @dataclass
@@ -319,7 +305,9 @@ def collect_and_render(
                 key, entries = next(keys)
                 if accepted:
                     spans = {name: result.spool.add(entry) for name, entry in entries.items()}
-                    result.accepted.append(Accepted(key, spans))
+                    result.accepted.append(
+                        Accepted(key.id, key.published_at, key.published, key.source, spans)
+                    )
             done += 1
             if progress is not None:
                 progress(done, len(inputs))
@@ -354,15 +342,4 @@ def _run(
         for shard in shards:
             yield run_shard(shard, stdin, cache)
         return
-    with contextlib.ExitStack() as stack:
-        if pool is None:
-            from exporter.workers import new_pool
-
-            pool = stack.enter_context(new_pool(jobs))
-        window: deque[Future[ShardResult]] = deque()
-        for shard in shards:
-            window.append(pool.submit(run_shard, shard))
-            if len(window) >= jobs * 3:
-                yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+    yield from ordered_map(run_shard, shards, jobs, pool, ahead=3)

@@ -13,12 +13,15 @@ when it is gone.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
 
 
 def _leave_with_parent(parent: int) -> None:
@@ -47,3 +50,29 @@ def worker_pool(jobs: int) -> Iterator[Executor | None]:
         # start them now, not when articles have been loaded (e.g. from the cache).
         pool.submit(int).result()
         yield pool
+
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+
+def ordered_map(
+    function: Callable[[Task], Result],
+    tasks: Iterable[Task],
+    jobs: int,
+    pool: Executor | None = None,
+    ahead: int = 2,
+) -> Iterator[Result]:
+    """`map(function, tasks)` in `jobs` processes (the run's `pool` if it has one),
+    results in task order; at most `ahead` tasks per process are in flight, so
+    results never pile up in memory."""
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(new_pool(jobs))
+        window: deque[Future[Result]] = deque()
+        for task in tasks:
+            window.append(pool.submit(function, task))
+            if len(window) >= jobs * ahead:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()

@@ -83,23 +83,8 @@ def parse_rfc3339(text: str) -> datetime | None:
     return result.value if result.ok else None
 
 
-def _offset_from_colon_zone(zone: str) -> timezone | None:
-    """The zone of `Z` or `±hh:mm` (None when out of range); a feed uses one or two
-    zones, so each is built once."""
-    try:
-        return _ZONES[zone]
-    except KeyError:
-        pass
-    offset = _read_colon_zone(zone)
-    if len(_ZONES) < 256:
-        _ZONES[zone] = offset
-    return offset
-
-
-_ZONES: dict[str, timezone | None] = {}
-
-
 def _read_colon_zone(zone: str) -> timezone | None:
+    """The zone of `Z` or `±hh:mm` (None when out of range)."""
     if zone == "Z":
         return UTC
     sign = -1 if zone[0] == "-" else 1
@@ -251,20 +236,8 @@ def _from_match(match: re.Match[str], status: DateStatus, reason: str) -> DateCh
 
 
 def _offset_from_rfc822_zone(zone: str | None) -> timezone | None:
-    """The zone of an RFC 822 date (None when out of range), built once per spelling."""
-    if zone is None:
-        return UTC
-    try:
-        return _RFC822_ZONES[zone]
-    except KeyError:
-        pass
-    offset = _read_rfc822_zone(zone)
-    if len(_RFC822_ZONES) < 256:
-        _RFC822_ZONES[zone] = offset
-    return offset
-
-
-_RFC822_ZONES: dict[str, timezone | None] = {}
+    """The zone of an RFC 822 date (None when out of range)."""
+    return UTC if zone is None else _rfc822_zone(zone)
 
 
 def _read_rfc822_zone(zone: str) -> timezone | None:
@@ -280,6 +253,11 @@ def _read_rfc822_zone(zone: str) -> timezone | None:
     if hours > 23 or minutes > 59:
         return None
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+# A feed uses one or two zones: each spelling is read once (None: out of range).
+_offset_from_colon_zone = memoised(_read_colon_zone, entries=256)
+_rfc822_zone = memoised(_read_rfc822_zone, entries=256)
 
 
 # --- plausibility -------------------------------------------------------------
