@@ -13,13 +13,13 @@ rendered in order: the reference the sharded path is tested against.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -42,7 +42,7 @@ from exporter.render import FeedFormat, get_format
 from exporter.render.pieces import SEPARATORS
 from exporter.select import Selection, select
 from exporter.timings import stage
-from exporter.workers import worker_pool
+from exporter.workers import WORKER_DIED, worker_pool
 from exporter.write import AtomicFile
 
 if TYPE_CHECKING:
@@ -124,40 +124,62 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             state = previous_export(cache, request.out_dir, key) if key else None
         if state is not None:
             return _replay(state, request)
+    try:
+        # One pool for the whole run, created while this process is still small: its
+        # workers are forked at the first task, before any entry is in memory.
+        with worker_pool(request.jobs) as pool:
+            result, read = _export_inputs(paths, request, feed, pool)
+    except BrokenProcessPool:
+        # killed from outside (the OOM killer, a signal): nothing was written yet
+        return ExportResult(status=ExportStatus.WRITE_FAILED, reason=WORKER_DIED)
+    if cache is None or request.stdout is not None or result.status is not ExportStatus.OK:
+        return result
+    if manifest is None:  # keyed by the bytes that were read and checked
+        key = export_key(cache, read, _parameters(request, feed))
+    elif read != manifest:
+        # A file changed between hashing and checking: it was checked anew, and
+        # these feeds are not the key's.
+        key = None
+    if key is not None:
+        remember_export(cache, request.out_dir, key, _state(result))
+    return result
+
+
+def _export_inputs(
+    paths: Sequence[str], request: ExportRequest, feed: FeedConfig, pool: Executor | None
+) -> tuple[ExportResult, Manifest]:
+    """Read, check, render and verify the inputs in shards, then write the feeds;
+    also what was read (each input with the digest of the bytes checked)."""
     # Imported here: the render and check stack is not needed to replay an
     # unchanged export, which then starts several times faster.
     from exporter.shards import collect_and_render
 
-    # One pool for the whole run, created while this process is still small: its
-    # workers are forked at the first task, before any entry is in memory.
-    with worker_pool(request.jobs) as pool, contextlib.ExitStack() as stack:
-        with stage("collect+render+verify"):
-            sharded = collect_and_render(
-                paths,
-                request.settings or LoadSettings(),
-                request.formats,
-                feed,
-                request.now,
-                jobs=request.jobs,
-                pool=pool,
-                cache=cache,
-                progress=request.progress,
-            )
-        stack.callback(sharded.spool.close)
-        collection = sharded.collection
-        result = ExportResult(
-            status=ExportStatus.OK,
-            files=list(collection.files),
-            records=collection.records,
-            invalid=collection.invalid,
-            unreadable=collection.unreadable,
-            record_problems=list(collection.problems),
+    with stage("collect+render+verify"):
+        sharded = collect_and_render(
+            paths,
+            request.settings or LoadSettings(),
+            request.formats,
+            feed,
+            request.now,
+            jobs=request.jobs,
+            pool=pool,
+            cache=request.cache,
+            progress=request.progress,
         )
+    collection = sharded.collection
+    result = ExportResult(
+        status=ExportStatus.OK,
+        files=list(collection.files),
+        records=collection.records,
+        invalid=collection.invalid,
+        unreadable=collection.unreadable,
+        record_problems=list(collection.problems),
+    )
+    try:
         if request.strict and (collection.invalid or collection.unreadable):
             result.status = ExportStatus.REJECTED
             result.reason = f"--strict: {result.skipped} record(s) rejected"
-            return result
-        if not sharded.accepted:
+        elif not sharded.accepted:
             # A wrong path or a broken batch of records must not replace published
             # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
             result.status = ExportStatus.REJECTED
@@ -165,19 +187,11 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
                 f"no valid records ({collection.records} read, {result.skipped} rejected): "
                 "the previous feeds are kept"
             )
-            return result
-        result = _export_rendered(sharded, request, feed, result)
-    if cache is None or request.stdout is not None or result.status is not ExportStatus.OK:
-        return result
-    if manifest is None:  # keyed by the bytes that were read and checked
-        key = export_key(cache, collection.manifest, _parameters(request, feed))
-    elif collection.manifest != manifest:
-        # A file changed between hashing and checking: it was checked anew, and
-        # these feeds are not the key's.
-        key = None
-    if key is not None:
-        remember_export(cache, request.out_dir, key, _state(result))
-    return result
+        else:
+            result = _export_rendered(sharded, request, feed, result)
+    finally:
+        sharded.spool.close()
+    return result, collection.manifest
 
 
 def _parameters(request: ExportRequest, feed: FeedConfig) -> dict[str, object]:

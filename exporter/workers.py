@@ -23,6 +23,12 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
+# What a run says when a worker process was killed under it (BrokenProcessPool).
+WORKER_DIED = (
+    "a worker process was killed before the run finished (out of memory, or a signal); "
+    "run again, or with fewer --jobs"
+)
+
 
 def _leave_with_parent(parent: int) -> None:
     def watch() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from concurrent.futures.process import BrokenProcessPool
 
 import click
 
@@ -22,6 +23,7 @@ from exporter.contract import schema as contract_schema
 from exporter.problems import Problem
 from exporter.report import Report, write_report
 from exporter.timings import dump_if_requested
+from exporter.workers import WORKER_DIED
 
 
 @click.command()
@@ -62,6 +64,10 @@ def validate(
             jobs=jobs_or_default(jobs),
             keep_articles=False,
         )
+    except BrokenProcessPool:
+        progress.close()
+        click.echo(f"feed-exporter validate: error: {WORKER_DIED}", err=True)
+        sys.exit(1)  # not every record was checked: never a pass
     finally:
         progress.close()
     problems = list(collection.problems)
