@@ -7,16 +7,14 @@ them, selects, and streams the chosen entries between a verified head and tail
 into temporary files, so memory does not grow with the number of articles. The
 temporary files replace the previous feeds only after every part of every
 format passed verification, so a failure in any format leaves all previous
-files untouched. `export_articles` is the same export for articles in memory,
-rendered in order: the reference the sharded path is tested against.
+files untouched. `exporter.batches.export_articles` is the same export for
+articles in memory, rendered in order: the reference the sharded path is tested
+against.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from exporter.cache import Cache, decode_problem
 from exporter.config import FeedConfig
@@ -36,14 +34,13 @@ from exporter.incremental import (
     remember_export,
 )
 from exporter.load.settings import LoadSettings
-from exporter.model import Article
 from exporter.problems import Problem
 from exporter.render import FeedFormat, get_format
 from exporter.render.pieces import SEPARATORS
 from exporter.select import Selection, select
+from exporter.sinks import Sink, WriteFailed
 from exporter.timings import stage
 from exporter.workers import WORKER_DIED, worker_pool
-from exporter.write import AtomicFile
 
 if TYPE_CHECKING:
     from exporter.shards import Accepted, ShardedCollection
@@ -271,16 +268,16 @@ def _export_rendered(
             for output in result.outputs:
                 entries = selected.articles
                 if not _write_entries(output, entries, sharded, feed, updated, sinks, request):
-                    _our_bug(result, output, next(p for p in output.problems if p.is_error))
+                    our_bug(result, output, next(p for p in output.problems if p.is_error))
                     return
             result.feed_problems = [p for output in result.outputs for p in output.problems]
-            _deliver(result, request, sinks)
+            deliver(result, request, sinks)
 
-    _with_sinks(result, request, write)
+    with_sinks(result, request, write)
     return result
 
 
-def _with_sinks(
+def with_sinks(
     result: ExportResult, request: ExportRequest, write: Callable[[dict[str, Sink]], None]
 ) -> None:
     """`write` into a sink per output; a WriteFailed ends the export with its status
@@ -291,7 +288,8 @@ def _with_sinks(
             sinks[output.format.name] = _sink(output.format, request)
         write(sinks)
     except WriteFailed as failure:
-        result.status = failure.status
+        # a path that cannot hold the feeds is a usage error (exit 2), the rest exit 1
+        result.status = ExportStatus.USAGE if failure.wrong_path else ExportStatus.WRITE_FAILED
         result.reason = f"cannot write {failure.target}: {failure.reason}"
     finally:
         for sink in sinks.values():
@@ -343,77 +341,7 @@ def _write_parts(sink: Sink, digest: Any, parts: list[bytes]) -> None:
     digest.update(data)
 
 
-def export_articles(
-    articles: Sequence[Article],
-    request: ExportRequest,
-    feed: FeedConfig,
-    result: ExportResult | None = None,
-    pool: Executor | None = None,
-) -> ExportResult:
-    """Select, then render and verify in batches, streaming into temporary files
-    that replace the previous feeds only once every batch of every format passed."""
-    if result is None:
-        result = ExportResult(status=ExportStatus.OK, records=len(articles))
-    with stage("select"):
-        selected = select(articles, request.selection)
-    result.record_problems += selected.problems
-    result.exported = len(selected.articles)
-    result.left_out = selected.dropped
-    result.outputs = [FeedOutput(get_format(name)) for name in request.formats]
-
-    def write(sinks: dict[str, Sink]) -> None:
-        _stream(selected.articles, request, feed, result, sinks, pool)
-        if result.status is ExportStatus.OK:
-            with stage("write"):
-                _deliver(result, request, sinks)
-
-    _with_sinks(result, request, write)
-    return result
-
-
-def _stream(
-    articles: list[Article],
-    request: ExportRequest,
-    feed: FeedConfig,
-    result: ExportResult,
-    sinks: dict[str, Sink],
-    pool: Executor | None,
-) -> None:
-    # Imported here: the render and check stack is not needed to replay an
-    # unchanged export, which then starts several times faster.
-    from exporter.batches import BATCH_SIZE, jobs_for, render_batches
-    from exporter.check.checker import size_problems
-    from exporter.render.view import articles_updated
-
-    outputs = {output.format.name: output for output in result.outputs}
-    hashes = {name: hashlib.sha256() for name in outputs}
-    tails: dict[str, bytes] = {}
-    jobs = jobs_for(request.formats, articles, feed, articles_updated(articles), request.now)
-    workers = request.jobs if len(articles) > BATCH_SIZE else 1  # one batch: no pool
-    with stage("render+verify"):
-        for index, batch in enumerate(render_batches(jobs, workers, pool)):
-            for name, output in outputs.items():
-                output.problems += batch.problems[name]
-                failures = [p for p in batch.problems[name] if p.is_error]
-                if failures:
-                    _our_bug(result, output, failures[0])
-                    return
-                pieces = batch.pieces[name]
-                head = pieces.head if index == 0 else SEPARATORS[name]
-                for part in (head, pieces.body):
-                    sinks[name].write(part)
-                    hashes[name].update(part)
-                tails[name] = pieces.tail
-    for name, output in outputs.items():
-        sinks[name].write(tails[name])
-        hashes[name].update(tails[name])
-        output.size = sinks[name].size
-        output.digest = hashes[name].hexdigest()
-        output.problems += size_problems(output.size, output.format.file_name)
-    result.feed_problems = [p for output in result.outputs for p in output.problems]
-
-
-def _our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:
+def our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:
     result.status = ExportStatus.OUR_BUG
     result.feed_problems = [p for each in result.outputs for p in each.problems]
     result.reason = (
@@ -422,78 +350,13 @@ def _our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:
     )
 
 
-class WriteFailed(Exception):
-    """An OSError while writing one feed, with the file it was meant for."""
-
-    def __init__(self, target: object, error: OSError) -> None:
-        super().__init__(f"{target}: {error}")
-        self.target = target
-        self.reason = error.strerror or str(error)
-        # A path that cannot hold the feeds is a usage error; a full disk, a
-        # permission or an I/O error is a failure to write (exit 1).
-        wrong_path = error.errno in (errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
-        self.status = ExportStatus.USAGE if wrong_path else ExportStatus.WRITE_FAILED
-
-
-class Sink:
-    """Where one feed's bytes go while it is streamed: a temporary file beside the
-    target (renamed over it on commit), or a spooled buffer for standard output.
-    Every OSError leaves as WriteFailed naming the target."""
-
-    def __init__(self, target: Path | None) -> None:
-        self.target = target
-        self.size = 0
-        try:
-            self._file = AtomicFile(target) if target is not None else None
-        except OSError as error:
-            raise WriteFailed(target, error) from error
-        self._buffer: IO[bytes] | None = None
-        if target is None:  # closed in close(); spills to disk past 64 MiB
-            self._buffer = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115
-
-    def write(self, data: bytes) -> None:
-        try:
-            if self._file is not None:
-                self._file.write(data)
-            elif self._buffer is not None:
-                self._buffer.write(data)
-        except OSError as error:
-            raise WriteFailed(self.target or "standard output", error) from error
-        self.size += len(data)
-
-    def prepare(self) -> None:
-        """Write the temporary file through to disk; the target is still untouched."""
-        try:
-            if self._file is not None:
-                self._file.prepare()
-        except OSError as error:
-            raise WriteFailed(self.target, error) from error
-
-    def deliver(self, stdout: BinaryIO | None) -> None:
-        try:
-            if self._file is not None:
-                self._file.commit()
-            elif self._buffer is not None and stdout is not None:
-                self._buffer.seek(0)
-                shutil.copyfileobj(self._buffer, stdout)
-        except OSError as error:
-            raise WriteFailed(self.target or "standard output", error) from error
-
-    def close(self) -> None:
-        """Drop whatever was not delivered (a no-op after a commit)."""
-        if self._file is not None:
-            self._file.abort_unless_committed()
-        if self._buffer is not None:
-            self._buffer.close()
-
-
 def _sink(feed_format: FeedFormat, request: ExportRequest) -> Sink:
     if request.stdout is not None:
         return Sink(None)
     return Sink(request.out_dir / feed_format.file_name)
 
 
-def _deliver(result: ExportResult, request: ExportRequest, sinks: dict[str, Sink]) -> None:
+def deliver(result: ExportResult, request: ExportRequest, sinks: dict[str, Sink]) -> None:
     # Every feed is fsynced before the first rename, so a full disk or an I/O
     # error at this last step still leaves all previous feeds untouched.
     for sink in sinks.values():

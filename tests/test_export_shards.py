@@ -13,9 +13,10 @@ import pytest
 
 from bench.corpus import write_corpus
 from exporter import shards
+from exporter.batches import export_articles
 from exporter.collect import PARALLEL_THRESHOLD, collect
 from exporter.config import load_config
-from exporter.export import ExportRequest, ExportStatus, export_articles, run_export
+from exporter.export import ExportRequest, ExportStatus, run_export
 from exporter.load.settings import LoadSettings
 from exporter.load.sources import load_source
 from exporter.records import Record

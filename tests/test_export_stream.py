@@ -11,7 +11,8 @@ import pytest
 from test_export_support import NOW, article, repo_config
 
 from exporter import batches
-from exporter.export import ExportRequest, ExportStatus, export_articles
+from exporter.batches import export_articles
+from exporter.export import ExportRequest, ExportStatus
 from exporter.render import FORMATS
 from exporter.render.pieces import SEPARATORS, split
 from exporter.render.view import articles_updated

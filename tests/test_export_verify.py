@@ -14,8 +14,9 @@ import pytest
 from test_export_support import NOW, check_feed, repo_config, seed_articles, varied_articles
 
 from exporter import render as render_registry
+from exporter.batches import export_articles
 from exporter.config import FeedConfig
-from exporter.export import ExportRequest, ExportStatus, export_articles
+from exporter.export import ExportRequest, ExportStatus
 from exporter.model import Article
 from exporter.problems import Problem
 from exporter.render import FORMATS

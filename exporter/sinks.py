@@ -1,0 +1,81 @@
+"""Where a feed's bytes go while it is streamed, and the one error writing raises.
+
+A feed is written into a temporary file beside its target and renamed over it
+only when every feed of the run is complete (`exporter.write.AtomicFile`), or
+into a spooled buffer when it goes to standard output. Every OSError on the way
+leaves as `WriteFailed`, naming the file it was meant for.
+"""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import tempfile
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from exporter.write import AtomicFile
+
+
+class WriteFailed(Exception):
+    """An OSError while writing one feed, with the file it was meant for."""
+
+    def __init__(self, target: object, error: OSError) -> None:
+        super().__init__(f"{target}: {error}")
+        self.target = target
+        self.reason = error.strerror or str(error)
+        # A path that cannot hold the feeds (a usage error), rather than a full
+        # disk, a permission or an I/O error (a failure to write).
+        self.wrong_path = error.errno in (errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
+
+
+class Sink:
+    """Where one feed's bytes go while it is streamed: a temporary file beside the
+    target (renamed over it on commit), or a spooled buffer for standard output.
+    Every OSError leaves as WriteFailed naming the target."""
+
+    def __init__(self, target: Path | None) -> None:
+        self.target = target
+        self.size = 0
+        try:
+            self._file = AtomicFile(target) if target is not None else None
+        except OSError as error:
+            raise WriteFailed(target, error) from error
+        self._buffer: IO[bytes] | None = None
+        if target is None:  # closed in close(); spills to disk past 64 MiB
+            self._buffer = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115
+
+    def write(self, data: bytes) -> None:
+        try:
+            if self._file is not None:
+                self._file.write(data)
+            elif self._buffer is not None:
+                self._buffer.write(data)
+        except OSError as error:
+            raise WriteFailed(self.target or "standard output", error) from error
+        self.size += len(data)
+
+    def prepare(self) -> None:
+        """Write the temporary file through to disk; the target is still untouched."""
+        try:
+            if self._file is not None:
+                self._file.prepare()
+        except OSError as error:
+            raise WriteFailed(self.target, error) from error
+
+    def deliver(self, stdout: BinaryIO | None) -> None:
+        try:
+            if self._file is not None:
+                self._file.commit()
+            elif self._buffer is not None and stdout is not None:
+                self._buffer.seek(0)
+                shutil.copyfileobj(self._buffer, stdout)
+        except OSError as error:
+            raise WriteFailed(self.target or "standard output", error) from error
+
+    def close(self) -> None:
+        """Drop whatever was not delivered (a no-op after a commit)."""
+        if self._file is not None:
+            self._file.abort_unless_committed()
+        if self._buffer is not None:
+            self._buffer.close()
