@@ -216,7 +216,7 @@ def export(
         if no_cache
         else Cache(cache_dir or DEFAULT_CACHE_DIR, request.settings or LoadSettings())
     )
-    progress = Progress(enabled=not quiet and request.stdout is None, label="Reading")
+    progress = Progress(enabled=not quiet and request.stdout is None, label="Exporting")
     try:
         result = run_export(inputs, replace(request, cache=cache, progress=progress), feed)
     finally:
