@@ -30,16 +30,18 @@ from datetime import datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 import exporter
-from exporter.collect import CheckedRecord, FileOutcome
 from exporter.load.settings import LoadSettings
 from exporter.model import Article, Image, Provider, RelatedArticle
 from exporter.problems import Problem, Severity
 from exporter.resources import SCHEMA_DIR
+
+if TYPE_CHECKING:  # the checking stack is not needed to replay an unchanged export
+    from exporter.collect import CheckedRecord, FileOutcome
 
 DEFAULT_CACHE_DIR = Path(".feed-exporter-cache")
 ENVIRONMENT_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
@@ -50,6 +52,7 @@ _STORE_BATCH = 256  # outcomes written per transaction
 DEPENDENCIES = (
     "nh3",
     "markdown-it-py",
+    "cmarkgfm",
     "feedgen",
     "lxml",
     "jsonschema",
@@ -204,6 +207,8 @@ def outcome_from_json(data: bytes) -> FileOutcome | None:
 
 
 def decode_outcome(data: dict[str, Any]) -> FileOutcome:
+    from exporter.collect import FileOutcome
+
     return FileOutcome(
         name=data["name"],
         load_problems=tuple(decode_problem(p) for p in data["load_problems"]),
@@ -217,6 +222,8 @@ def decode_problem(data: dict[str, Any]) -> Problem:
 
 
 def _record(data: dict[str, Any]) -> CheckedRecord:
+    from exporter.collect import CheckedRecord
+
     article = data["article"]
     return CheckedRecord(
         source=data["source"],

@@ -11,7 +11,6 @@ Raw record dicts are dropped as soon as a record is checked: only compact
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -116,10 +115,6 @@ def _check(record: Record, keep_articles: bool) -> CheckedRecord:
         ),
         url_line_deferred=record.locations_deferred,
     )
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _outcomes(

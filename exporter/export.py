@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -40,7 +39,6 @@ from exporter.render.pieces import SEPARATORS
 from exporter.select import Selection, select
 from exporter.sinks import Sink, WriteFailed
 from exporter.timings import stage
-from exporter.workers import WORKER_DIED, worker_pool
 
 if TYPE_CHECKING:
     from exporter.shards import Accepted, ShardedCollection
@@ -121,6 +119,11 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
             state = previous_export(cache, request.out_dir, key) if key else None
         if state is not None:
             return _replay(state, request)
+    # Imported here, like the render stack: a replay needs no process pool.
+    from concurrent.futures.process import BrokenProcessPool
+
+    from exporter.workers import WORKER_DIED, worker_pool
+
     try:
         # One pool for the whole run, created while this process is still small: its
         # workers are forked at the first task, before any entry is in memory.

@@ -98,9 +98,12 @@ def jobs_option(function: F) -> F:
 
 
 def jobs_or_default(jobs: int | None) -> int:
-    from exporter.collect import default_jobs
-
-    return jobs if jobs is not None else default_jobs()
+    """The cores this process may run on, unless --jobs says otherwise."""
+    if jobs is not None:
+        return jobs
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def settings_from(max_file_size: int, max_depth: int) -> LoadSettings:

@@ -10,8 +10,6 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import BinaryIO
 
-from exporter.load.frontmatter_ import parse_front_matter
-from exporter.load.json_ import parse_json, parse_json_lines
 from exporter.load.settings import LoadSettings
 from exporter.load.text import decode, read_bytes, read_stream
 from exporter.problems import Problem
@@ -130,6 +128,11 @@ def read_source(
 
 
 def _parse(data: bytes, name: str, suffix: str, settings: LoadSettings) -> list[Record | Problem]:
+    # Imported on first use: finding and hashing inputs (an unchanged export is
+    # replayed from that alone) needs no YAML or JSON parser.
+    from exporter.load.frontmatter_ import parse_front_matter
+    from exporter.load.json_ import parse_json, parse_json_lines
+
     text = decode(data, name)
     if isinstance(text, Problem):
         return [text]
