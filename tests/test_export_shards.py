@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from exporter import shards
+from exporter import batches, export, shards
 from exporter.batches import export_articles
 from exporter.collect import PARALLEL_THRESHOLD, collect
 from exporter.config import load_config
@@ -89,8 +89,34 @@ def test_sharded_export_equals_the_reference_path(
     shard_files: int,
 ) -> None:
     monkeypatch.setattr(shards, "SHARD_FILES", shard_files)
+    # every record rendered in the workers, even under a small --limit
+    monkeypatch.setattr(export, "renders_only_the_selection", lambda request, inputs: False)
     expected = reference(records, SELECTIONS[selection], tmp_path / "reference")
     assert sharded(records, SELECTIONS[selection], tmp_path / "sharded", jobs) == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_small_limit_renders_only_the_selection_with_the_same_feeds(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    selection = Selection(limit=9)
+    request = ExportRequest(formats=FORMATS, selection=selection)
+    assert export.renders_only_the_selection(request, PARALLEL_THRESHOLD * 2)
+    assert not export.renders_only_the_selection(request, 18)
+    assert not export.renders_only_the_selection(ExportRequest(formats=FORMATS), 10**6)
+    rendered: list[int] = []
+    real = batches.render_batch
+
+    def counted(job: batches.BatchJob) -> batches.RenderedBatch:
+        rendered.append(len(job.articles))
+        return real(job)
+
+    monkeypatch.setattr(batches, "render_batch", counted)
+    expected = reference(records, selection, tmp_path / "reference")
+    rendered.clear()
+    assert sharded(records, selection, tmp_path / "selection", jobs) == expected
+    if jobs == 1:  # in process, so counted here: only the 9 chosen were rendered
+        assert rendered == [9]
 
 
 def test_entries_spooled_to_disk_give_the_same_feeds(
