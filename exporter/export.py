@@ -171,6 +171,7 @@ def _export_inputs(
             pool=pool,
             cache=request.cache,
             progress=request.progress,
+            selection=request.selection,
         )
     try:
         result = _refused(request, sharded.collection, bool(sharded.accepted))

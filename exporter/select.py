@@ -70,14 +70,17 @@ def newest_first(articles: Sequence[Item]) -> list[Item]:
     return sorted(by_id, key=lambda article: article.published_at, reverse=True)
 
 
+def passes_filters(article: Selectable, selection: Selection) -> bool:
+    """--published-only and --since, which look at one article alone (so workers
+    can skip rendering what selection would drop)."""
+    if selection.published_only and not article.published:
+        return False
+    return selection.since is None or article.published_at >= selection.since
+
+
 def select(articles: Sequence[Item], selection: Selection) -> Selected[Item]:
     """Filter, order, de-duplicate by id (the first, newest, wins) and cut to the limit."""
-    kept = [
-        article
-        for article in articles
-        if not (selection.published_only and not article.published)
-        and not (selection.since is not None and article.published_at < selection.since)
-    ]
+    kept = [article for article in articles if passes_filters(article, selection)]
     problems: list[Problem] = []
     unique: list[Item] = []
     seen: dict[str, Item] = {}

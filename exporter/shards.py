@@ -43,6 +43,7 @@ from exporter.problems import Problem
 from exporter.render import get_format
 from exporter.render.pieces import split_entries
 from exporter.render.view import articles_updated
+from exporter.select import Selection, passes_filters
 from exporter.verify import verify
 from exporter.workers import ordered_map
 
@@ -61,6 +62,7 @@ class ShardJob:
     feed: FeedConfig
     now: datetime | None
     cache_dir: Path | None  # where outcomes are cached: looked up here, stored by the parent
+    selection: Selection = field(default_factory=Selection)  # records it drops are not rendered
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,10 @@ def run_shard(
         outcomes.append(_without_articles(outcome))
     entries: dict[str, list[bytes]] = {name: [b""] * len(articles) for name in job.formats}
     problems: dict[str, list[Problem]] = {name: [] for name in job.formats}
-    for positions in _rounds(articles):
+    # entries selection will drop are left empty (never written, never read)
+    keep = job.selection
+    kept = [index for index, article in enumerate(articles) if passes_filters(article, keep)]
+    for positions in _rounds(articles, kept):
         for start in range(0, len(positions), BATCH_SIZE):
             _render(articles, positions[start : start + BATCH_SIZE], job, entries, problems)
     return ShardResult(
@@ -132,15 +137,16 @@ def run_shard(
     )
 
 
-def _rounds(articles: Sequence[Article]) -> list[list[int]]:
-    """Positions of the articles, split so that no id occurs twice in one
+def _rounds(articles: Sequence[Article], positions: Sequence[int]) -> list[list[int]]:
+    """The articles at `positions`, split so that no id occurs twice in one
     document: a later record with the same webUrl (rejected afterwards as a
     duplicate, or left out by selection) must not fail the unique-id rules."""
     rounds: list[list[int]] = []
     seen: dict[str, int] = {}
-    for position, article in enumerate(articles):
-        index = seen.get(article.id, 0)
-        seen[article.id] = index + 1
+    for position in positions:
+        article_id = articles[position].id
+        index = seen.get(article_id, 0)
+        seen[article_id] = index + 1
         if index == len(rounds):
             rounds.append([])
         rounds[index].append(position)
@@ -271,6 +277,7 @@ def collect_and_render(
     pool: Executor | None = None,
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
+    selection: Selection | None = None,
 ) -> ShardedCollection:
     """Everything `collect` finds, plus every accepted record's verified entries."""
     inputs = discover(paths)
@@ -284,6 +291,7 @@ def collect_and_render(
             feed=feed,
             now=now,
             cache_dir=cache.folder if cache is not None else None,
+            selection=selection or Selection(),
         )
         for start in range(0, len(inputs), SHARD_FILES)
     ]

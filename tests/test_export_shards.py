@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the same webUrl twice (a duplicate-url problem for the later file)
     shutil.copy(names[3], folder / "zz-duplicate.md")
     # one file holding several records, of which the second is invalid
-    rows = []
+    rows: list[dict[str, object]] = []
     for path in names[:40]:
         found = [
             item for item in load_source(str(path), LoadSettings()) if isinstance(item, Record)
@@ -133,7 +134,7 @@ def test_entries_spooled_to_disk_give_the_same_feeds(
     monkeypatch.setattr(shards, "EntrySpool", spool)
     expected = reference(records, Selection(), tmp_path / "reference")
     assert sharded(records, Selection(), tmp_path / "sharded", 1) == expected
-    assert len(spools) == 1 and spools[0]._file._rolled  # written to a real file
+    assert len(spools) == 1 and spools[0]._file._rolled  # type: ignore[attr-defined]  # on disk
 
 
 def test_entries_of_separate_renders_join_into_one_render(records: Path) -> None:
@@ -155,3 +156,21 @@ def test_a_miscounted_split_is_refused() -> None:
     document = get_format("json").render((), feed, None)
     with pytest.raises(ValueError, match="entries"):
         split_entries("json", document.replace(b'"items": []', b'"items": [\n{}\n  ]'), 2)
+
+
+def test_records_the_filters_drop_are_not_rendered(records: Path) -> None:
+    names = tuple(sorted(str(path) for path in records.iterdir() if path.suffix == ".md"))[:20]
+    feed = load_config(ROOT / "feed.toml")
+    job = shards.ShardJob(names, LoadSettings(), FORMATS, feed, None, None)
+    everything = shards.run_shard(job)
+    cutoff = sorted(key.published_at for key in everything.keys)[10]
+    later = shards.run_shard(replace(job, selection=Selection(since=cutoff)))
+    assert later.keys == everything.keys  # every record is still accounted for
+    for name in FORMATS:
+        for key, entry, full in zip(
+            later.keys, later.entries[name], everything.entries[name], strict=True
+        ):
+            assert entry == (full if key.published_at >= cutoff else b"")
+    assert sum(1 for entry in later.entries["rss"] if entry) == sum(
+        1 for key in everything.keys if key.published_at >= cutoff
+    )
