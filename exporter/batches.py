@@ -9,7 +9,6 @@ worker processes. Each batch is verified with the same rules as
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -145,7 +144,6 @@ def _stream(
     pool: Executor | None,
 ) -> None:
     outputs = {output.format.name: output for output in result.outputs}
-    hashes = {name: hashlib.sha256() for name in outputs}
     tails: dict[str, bytes] = {}
     jobs = jobs_for(request.formats, articles, feed, articles_updated(articles), request.now)
     workers = request.jobs if len(articles) > BATCH_SIZE else 1  # one batch: no pool
@@ -161,12 +159,10 @@ def _stream(
                 head = pieces.head if index == 0 else SEPARATORS[name]
                 for part in (head, pieces.body):
                     sinks[name].write(part)
-                    hashes[name].update(part)
                 tails[name] = pieces.tail
     for name, output in outputs.items():
         sinks[name].write(tails[name])
-        hashes[name].update(tails[name])
         output.size = sinks[name].size
-        output.digest = hashes[name].hexdigest()
+        output.digest = sinks[name].digest
         output.problems += size_problems(output.size, output.format.file_name)
     result.feed_problems = [p for output in result.outputs for p in output.problems]

@@ -15,7 +15,6 @@ tested against).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -64,7 +63,7 @@ class ExportRequest:
     selection: Selection = field(default_factory=Selection)
     strict: bool = False
     stdout: BinaryIO | None = None  # write the single format here instead of a file
-    settings: LoadSettings | None = None  # bounds for reading records
+    settings: LoadSettings = field(default_factory=LoadSettings)  # bounds for reading records
     jobs: int = 1  # processes for checking records and rendering batches
     cache: Cache | None = None  # checked files and the last export, for re-runs
     progress: Callable[[int, int], None] | None = None  # (files done, total) while reading
@@ -117,7 +116,7 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
     # are then hashed once, by the workers that read them, not first by this process.
     if cache is not None and request.stdout is None and cache.export_state(request.out_dir):
         with stage("fingerprint"):
-            manifest = input_manifest(paths, request.settings or LoadSettings())
+            manifest = input_manifest(paths, request.settings)
             key = export_key(cache, manifest, _parameters(request, feed))
             state = previous_export(cache, request.out_dir, key) if key else None
         if state is not None:
@@ -163,7 +162,7 @@ def _export_inputs(
     with stage("collect+render+verify"):
         sharded = collect_and_render(
             inputs,
-            request.settings or LoadSettings(),
+            request.settings,
             request.formats,
             feed,
             request.now,
@@ -364,7 +363,7 @@ def _write_entries(
     output.problems += verify(empty, file_name, feed.url_for(name), request.now)
     if any(problem.is_error for problem in output.problems):
         return False
-    sink, digest = sinks[name], hashlib.sha256()
+    sink = sinks[name]
     head, tail = open_ends(name, empty) if entries else (empty, b"")
     parts = [head]
     for index, entry in enumerate(entries):
@@ -372,20 +371,14 @@ def _write_entries(
             parts.append(SEPARATORS[name])
         parts.append(sharded.spool.read(entry.spans[name]))
         if len(parts) >= 512:
-            _write_parts(sink, digest, parts)
+            sink.write(b"".join(parts))
+            parts.clear()
     parts.append(tail)
-    _write_parts(sink, digest, parts)
+    sink.write(b"".join(parts))
     output.size = sink.size
-    output.digest = digest.hexdigest()
+    output.digest = sink.digest
     output.problems += size_problems(output.size, file_name)
     return True
-
-
-def _write_parts(sink: Sink, digest: Any, parts: list[bytes]) -> None:
-    data = b"".join(parts)
-    parts.clear()
-    sink.write(data)
-    digest.update(data)
 
 
 def our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:

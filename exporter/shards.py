@@ -36,7 +36,7 @@ from exporter.collect import (
 )
 from exporter.config import FeedConfig
 from exporter.load.settings import LoadSettings
-from exporter.load.sources import STDIN, STDIN_NAME, discover
+from exporter.load.sources import STDIN, STDIN_NAME
 from exporter.load.text import file_digest
 from exporter.model import Article
 from exporter.problems import Problem
@@ -266,7 +266,7 @@ class ShardedCollection:
 
 
 def collect_and_render(
-    paths: Sequence[str],
+    inputs: list[str],
     settings: LoadSettings,
     formats: tuple[str, ...],
     feed: FeedConfig,
@@ -279,8 +279,8 @@ def collect_and_render(
     progress: Callable[[int, int], None] | None = None,
     selection: Selection | None = None,
 ) -> ShardedCollection:
-    """Everything `collect` finds, plus every accepted record's verified entries."""
-    inputs = discover(paths)
+    """Everything `collect` finds in `inputs` (as `discover` lists them), plus
+    every accepted record's verified entries."""
     collection = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
     result = ShardedCollection(collection, EntrySpool(), problems={name: [] for name in formats})
     shards = [

@@ -9,6 +9,7 @@ leaves as `WriteFailed`, naming the file it was meant for.
 from __future__ import annotations
 
 import errno
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -37,6 +38,7 @@ class Sink:
     def __init__(self, target: Path | None) -> None:
         self.target = target
         self.size = 0
+        self._digest = hashlib.sha256()  # of exactly the bytes written
         try:
             self._file = AtomicFile(target) if target is not None else None
         except OSError as error:
@@ -54,6 +56,12 @@ class Sink:
         except OSError as error:
             raise WriteFailed(self.target or "standard output", error) from error
         self.size += len(data)
+        self._digest.update(data)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of everything written so far."""
+        return self._digest.hexdigest()
 
     def prepare(self) -> None:
         """Write the temporary file through to disk; the target is still untouched."""

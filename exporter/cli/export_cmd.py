@@ -23,7 +23,6 @@ from exporter.cli.options import (
 )
 from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
 from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
-from exporter.load.settings import LoadSettings
 from exporter.lock import DEFAULT_WAIT, LockBusy, OutputLock
 from exporter.report import Report, write_report
 from exporter.select import Selection, parse_since
@@ -211,11 +210,7 @@ def export(
     )
     inputs = record_paths(paths)
     lock = _lock(out_dir, wait) if request.stdout is None else None
-    cache = (
-        None
-        if no_cache
-        else Cache(cache_dir or DEFAULT_CACHE_DIR, request.settings or LoadSettings())
-    )
+    cache = None if no_cache else Cache(cache_dir or DEFAULT_CACHE_DIR, request.settings)
     progress = Progress(enabled=not quiet and request.stdout is None, label="Exporting")
     try:
         result = run_export(inputs, replace(request, cache=cache, progress=progress), feed)

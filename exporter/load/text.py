@@ -41,11 +41,8 @@ def open_for_reading(path: str | Path) -> tuple[io.BufferedReader, os.stat_resul
     block forever. O_NONBLOCK makes opening a FIFO return at once (regular files
     ignore the flag); callers decide from the returned fstat, which describes
     exactly the file they hold, and refuse anything not regular. Raises OSError."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    descriptor, info = _open_descriptor(path)
     try:
-        info = os.fstat(descriptor)
-        if stat.S_ISREG(info.st_mode):
-            os.set_blocking(descriptor, True)
         return os.fdopen(descriptor, "rb"), info
     except BaseException:
         os.close(descriptor)
@@ -77,14 +74,14 @@ def read_bytes(path: Path, max_bytes: int) -> bytes | Problem:
     return b"".join(chunks) if complete else _too_large(name, None, max_bytes)
 
 
-def _open_descriptor(name: str) -> tuple[int, os.stat_result]:
-    """`open_for_reading` without the buffered file object: for the hot paths
-    that read a whole (small) file at once. Raises OSError."""
-    descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+def _open_descriptor(path: str | Path) -> tuple[int, os.stat_result]:
+    """The descriptor behind `open_for_reading`, for the hot paths that read a
+    whole (small) file at once without a buffered file object. Raises OSError."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         info = os.fstat(descriptor)
         if stat.S_ISREG(info.st_mode):
-            os.set_blocking(descriptor, True)  # as open_for_reading: some file systems care
+            os.set_blocking(descriptor, True)
         return descriptor, info
     except BaseException:
         os.close(descriptor)
