@@ -1,13 +1,19 @@
-"""bench/scenarios.py: the scratch corpus and the edits the scenarios make to it."""
+"""bench/scenarios.py and bench/reference.py: the scratch corpus, the edits, the
+reference tree and the check of where each run's code comes from.
+
+The end-to-end run of every scenario is in test_bench_run.py.
+"""
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from bench.corpus import write_corpus
+from bench.reference import unpack, verify
 from bench.scenarios import (
     NEW_AUTHOR,
     Scratch,
@@ -15,8 +21,10 @@ from bench.scenarios import (
     replace_file,
     scratch_copy,
 )
+from bench.tool import Tool
 
 ROOT = Path(__file__).resolve().parent.parent
+MODULE = (sys.executable, "-m", "exporter")
 
 
 @pytest.fixture
@@ -103,3 +111,24 @@ def test_the_author_edit_adds_what_the_config_lacks() -> None:
     assert result["author"] == {"name": NEW_AUTHOR, "uri": "https://example.org/"}
     with pytest.raises(ValueError):  # an inline table: refused, not silently unchanged
         author_changed('[feed]\nauthor = { name = "x" }\n')
+
+
+def test_a_revision_unpacks_and_its_runs_import_its_code(tmp_path: Path) -> None:
+    reference = unpack(ROOT, "HEAD", tmp_path / "tree")
+    assert len(reference.commit) == 40
+    assert reference.root == tmp_path / "tree"
+    assert (reference.root / "exporter" / "__init__.py").is_file()
+    tool = Tool.probe(reference.root, ROOT / "feed.toml", None, [], MODULE)
+    files = verify(tool, reference.root, tmp_path / "probe")
+    assert any(name.endswith("exporter/cli/main.py") for name in files)
+    assert all(Path(name).is_relative_to(reference.root) for name in files)
+
+
+def test_a_run_that_imports_code_from_elsewhere_is_caught(tmp_path: Path) -> None:
+    """PYTHONPATH names a folder without the package: the installed (editable)
+    copy of this checkout is what would run, and verify says so."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    tool = Tool.probe(empty, ROOT / "feed.toml", None, [], MODULE)
+    with pytest.raises(SystemExit, match="import exporter from elsewhere"):
+        verify(tool, empty, tmp_path / "probe")
