@@ -1,14 +1,24 @@
 """Benchmark: the obvious pipeline (bench.baseline) against `feed-exporter`.
 
-For each corpus size: the baseline, `feed-exporter validate`, a cold
-`feed-exporter export --format all` (empty cache) and a warm re-run on
-unchanged inputs, each in a fresh process. Prints wall time, µs per record,
-per-stage split, peak memory and the baseline/ours ratios; `--json FILE`
-keeps the same figures for tools. The corpus is deterministic and cached under
-the work folder; nothing touches the network. Not part of the test suite's timing.
+For each corpus size: the baseline, `feed-exporter validate`, then one chain of
+exports in one working folder and cache, each starting from the state the last
+one left (like a cron job): a cold `feed-exporter export --format all` (empty
+cache), a warm re-run on unchanged inputs, then re-runs after one title
+changed, 100 records added, one record deleted and the feed author changed.
+The chain works on a scratch copy of the corpus (hard links; an edit replaces a
+file, never writes into it). Each step's feeds are compared byte for byte with
+an untimed `--no-cache` export of the same inputs into an empty folder.
+`--reference REV` also times a cold export by another revision's code.
+
+Every timed command runs in a fresh process. Prints wall time, µs per record,
+per-stage split, peak memory, the baseline/ours ratios and each re-run against
+the warm replay; `--json FILE` keeps the same figures for tools. The corpus is
+deterministic and cached under the work folder; nothing touches the network.
+Not part of the test suite's timing.
 
     python -m bench.run                      # N = 1,000 and 10,000
     python -m bench.run --sizes 1000,10000,100000 --json bench.json
+    python -m bench.run --sizes 10000 --reference main~3
 """
 
 from __future__ import annotations
@@ -27,9 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import reference as reference_tree
 from bench.measure import Measurement, run_measured
-from bench.table import format_report
-from bench.tool import RUN_NAMES, Tool, counts_from, stages_from
+from bench.scenarios import SCENARIOS, Scratch, scratch_copy
+from bench.table import LABELS, format_report
+from bench.tool import CHAIN, RUN_NAMES, Tool, counts_from, stages_from
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED_FILES = ("rss.xml", "atom.xml", "feed.json")
@@ -47,6 +59,8 @@ class Options:
     skip: set[str]
     keep: bool
     config: Path
+    check_identical: bool = True
+    reference: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -69,8 +83,29 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None]:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=1, help="best of R runs for each command")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per command")
-    parser.add_argument("--skip", action="append", default=[], choices=RUN_NAMES)
-    parser.add_argument("--keep", action="store_true", help="keep feeds and timings written")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=RUN_NAMES,
+        help="leave out a run (repeatable); export_cold still runs when a later step needs it, "
+        "and a skipped scenario's edit is not made",
+    )
+    parser.add_argument(
+        "--no-identity-check",
+        dest="check_identical",
+        action="store_false",
+        help="skip the untimed --no-cache export per step that checks the feeds are "
+        "byte-identical (for very large sizes)",
+    )
+    parser.add_argument(
+        "--reference",
+        metavar="REV",
+        help="also time a cold export by this git revision's code (e.g. main~3)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep feeds, timings and the reference tree"
+    )
     parser.add_argument("--config", type=Path, default=ROOT / "feed.toml")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
@@ -86,6 +121,8 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None]:
         skip=set(args.skip),
         keep=args.keep,
         config=args.config.resolve(),
+        check_identical=args.check_identical,
+        reference=args.reference,
     )
     return options, args.json
 
@@ -179,13 +216,16 @@ def _summary(name: str, count: int, measured: Measurement, extra: dict[str, Any]
 
 @dataclass
 class SizeRun:
-    """The four runs at one corpus size, in a scratch folder of their own."""
+    """The runs at one corpus size, in a scratch folder of their own."""
 
     options: Options
     tool: Tool
     count: int
     corpus: Path
     scratch: Path
+    reference_tool: Tool | None = None
+    copies: list[dict[str, Any]] = field(default_factory=list)
+    cold_digest: dict[str, str] | None = None  # our first cold export's feeds
 
     def _measure(self, label: str, argv: list[str], cwd: Path, env: dict[str, str]) -> Measurement:
         cwd.mkdir(parents=True, exist_ok=True)
@@ -218,44 +258,93 @@ class SizeRun:
             attempts.append((measured, {"timings": timings}))
         return _summary("validate", self.count, *_best(attempts))
 
-    def _export(self, label: str, place: Path, timings: Path) -> Measurement:
-        env = self.tool.env(timings=timings, cache=place / "cache")
-        return self._measure(label, self.tool.export_argv(self.corpus, place), place, env)
+    def _no_cache_digest(self, step: str, records: Path, config: Path) -> dict[str, str] | None:
+        """The feeds of an untimed cold `--no-cache` export of these inputs into an
+        empty folder, the output every step must match byte for byte (None if it failed)."""
+        place = self.scratch / f"check-{step}"
+        argv = self.tool.export_argv(records, place, config=config, extra=("--no-cache",))
+        env = self.tool.env(cache=place / "cache")
+        measured = self._measure(f"check {LABELS[step]} (--no-cache, untimed)", argv, place, env)
+        digest = _digest(place / "out") if measured.exit_code == 0 else None
+        if not self.options.keep:
+            shutil.rmtree(place, ignore_errors=True)
+        return digest or None
 
-    def exports(self, warm: bool) -> tuple[dict[str, Any], dict[str, Any] | None]:
-        """Best cold and best warm export; each warm run is the first re-run after its
-        own cold run (a fresh working folder and cache folder, so the cache starts
-        empty whatever its default location), in the folder and cache it left."""
-        colds: list[Attempt] = []
-        warms: list[Attempt] = []
+    def chain(self, steps: list[str]) -> dict[str, dict[str, Any]]:
+        """Cold, warm and the scenarios in `steps`, in that order, in one working
+        folder and cache on one scratch copy of the corpus and config: each step
+        starts from the state the previous one left. With --repeat, each attempt
+        is a whole chain of its own; each step keeps its fastest attempt."""
+        attempts: dict[str, list[Attempt]] = {name: [] for name in steps}
+        expected: dict[str, dict[str, str] | None] = {}  # no-cache feeds per input state
         for attempt in range(self.options.repeat):
             place = self.scratch / f"export-{attempt}"
+            records = place / "records"
+            method, seconds = scratch_copy(self.corpus, records)
+            self.copies.append({"method": method, "seconds": seconds})
+            config = place / "feed.toml"
+            shutil.copyfile(self.options.config, config)
+            scratch = Scratch(records, config, self.count, self.options.seed)
             code_before = source_fingerprint()
-            cold = self._export("export cold", place, place / "timings-cold.json")
-            colds.append((cold, {"timings": place / "timings-cold.json", "place": place}))
-            if not warm:
-                continue
-            before = _digest(place / "out")
-            measured = self._export("export warm", place, place / "timings-warm.json")
-            warms.append(
-                (
-                    measured,
-                    {
-                        "timings": place / "timings-warm.json",
-                        "identical_to_cold": bool(before) and _digest(place / "out") == before,
-                        "sources_changed": source_fingerprint() != code_before,
-                    },
-                )
-            )
-        best, extra = _best(colds)
-        extra["output_bytes"] = _output_bytes(extra.pop("place") / "out")
-        cold_summary = _summary("export_cold", self.count, best, extra)
-        if not warms:
-            return cold_summary, None
-        best, extra = _best(warms)
-        extra["identical_to_cold"] = all(attempt[1]["identical_to_cold"] for attempt in warms)
-        extra["sources_changed"] = any(attempt[1]["sources_changed"] for attempt in warms)
-        return cold_summary, _summary("export_warm", self.count, best, extra)
+            state = "export_cold"  # the last step that changed the inputs
+            previous: dict[str, str] = {}
+            for name in steps:
+                edit = scratch.edit(name) if name in SCENARIOS else None
+                if edit is not None:
+                    state = name
+                timings = place / f"timings-{name}.json"
+                env = self.tool.env(timings=timings, cache=place / "cache")
+                argv = self.tool.export_argv(records, place, config=config)
+                measured = self._measure(LABELS[name], argv, place, env)
+                digest = _digest(place / "out")
+                extra: dict[str, Any] = {
+                    "timings": timings,
+                    "output_bytes": _output_bytes(place / "out"),
+                    "sources_changed": source_fingerprint() != code_before,
+                    "identical": None,
+                }
+                if name == "export_cold":
+                    self.cold_digest = self.cold_digest or digest
+                else:
+                    # Whether the feeds differ from the previous step's: an edit that
+                    # changed nothing would measure nothing.
+                    extra["output_changed"] = digest != previous
+                if name == "export_warm":
+                    extra["identical_to_cold"] = bool(previous) and digest == previous
+                if edit is not None:
+                    extra["edit"] = edit
+                if self.options.check_identical:
+                    if state not in expected:
+                        expected[state] = self._no_cache_digest(state, records, config)
+                    extra["identical"] = bool(digest) and digest == expected[state]
+                previous = digest
+                attempts[name].append((measured, extra))
+        runs: dict[str, dict[str, Any]] = {}
+        for name, tried in attempts.items():
+            best, extra = _best(tried)
+            extra = dict(extra)
+            # A verdict holds only if it held in every attempt.
+            for key in ("identical", "identical_to_cold", "output_changed"):
+                if extra.get(key) is not None:
+                    extra[key] = all(bool(other[key]) for _, other in tried)
+            extra["sources_changed"] = any(other["sources_changed"] for _, other in tried)
+            runs[name] = _summary(name, self.count, best, extra)
+        return runs
+
+    def reference(self, tool: Tool) -> dict[str, Any]:
+        """A cold export by the reference revision, on the cached corpus with the same config."""
+        attempts: list[Attempt] = []
+        for attempt in range(self.options.repeat):
+            place = self.scratch / f"reference-{attempt}"
+            timings = place / "timings.json"
+            env = tool.env(timings=timings, cache=place / "cache")
+            argv = tool.export_argv(self.corpus, place)
+            measured = self._measure("reference cold", argv, place, env)
+            digest = _digest(place / "out")
+            same = None if not self.cold_digest else bool(digest) and digest == self.cold_digest
+            extra = {"timings": timings, "output_bytes": _output_bytes(place / "out")}
+            attempts.append((measured, {**extra, "same_output_as_ours": same}))
+        return _summary("reference_cold", self.count, *_best(attempts))
 
     def all_runs(self) -> dict[str, dict[str, Any]]:
         skip = self.options.skip
@@ -264,21 +353,30 @@ class SizeRun:
             runs["baseline"] = self.baseline()
         if "validate" not in skip:
             runs["validate"] = self.validate()
-        if {"export_cold", "export_warm"} - skip:
-            cold, warm = self.exports(warm="export_warm" not in skip)
-            if "export_cold" not in skip:
-                runs["export_cold"] = cold
-            if warm is not None:
-                runs["export_warm"] = warm
+        chained: dict[str, dict[str, Any]] = {}
+        if set(CHAIN) - skip:
+            # The cold export is the chain's starting state: it runs even when skipped.
+            steps = [name for name in CHAIN if name == "export_cold" or name not in skip]
+            chained = self.chain(steps)
+            if "export_cold" in skip:
+                del chained["export_cold"]
+        if "export_cold" in chained:
+            runs["export_cold"] = chained.pop("export_cold")
+        if self.reference_tool is not None:
+            runs["reference_cold"] = self.reference(self.reference_tool)
+        runs.update(chained)
         return runs
 
 
-def bench_size(options: Options, tool: Tool, count: int) -> dict[str, Any]:
+def bench_size(
+    options: Options, tool: Tool, count: int, reference_tool: Tool | None = None
+) -> dict[str, Any]:
     corpus = ensure_corpus(options, count)
     corpus_bytes = _read_all(corpus)
     scratch = Path(tempfile.mkdtemp(prefix=f"run-n{count}-", dir=options.work))
+    size_run = SizeRun(options, tool, count, corpus, scratch, reference_tool)
     try:
-        runs = SizeRun(options, tool, count, corpus, scratch).all_runs()
+        runs = size_run.all_runs()
     finally:
         if options.keep:
             options.notes.append(f"kept scratch runs for N={count} in {scratch}")
@@ -288,13 +386,17 @@ def bench_size(options: Options, tool: Tool, count: int) -> dict[str, Any]:
         "records": count,
         "corpus_mib": corpus_bytes / 2**20,
         "corpus": str(corpus),
+        "scratch_copy": size_run.copies[0] if size_run.copies else None,
+        "identity_checked": options.check_identical,
         "runs": runs,
         "ratios": ratios(runs),
     }
 
 
-def ratios(runs: dict[str, dict[str, Any]]) -> dict[str, float | None]:
-    """How many times faster than the baseline (baseline wall / our wall)."""
+def ratios(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """How many times faster than the baseline (baseline wall / our wall); each
+    export against the warm replay (its wall / warm wall); cold against the
+    reference revision's cold export (ours / reference wall)."""
     baseline = runs.get("baseline")
 
     def over(name: str, numerator: float | None) -> float | None:
@@ -303,34 +405,91 @@ def ratios(runs: dict[str, dict[str, Any]]) -> dict[str, float | None]:
             return None
         return float(numerator / ours["wall_seconds"])
 
+    def wall(name: str) -> float | None:
+        run = runs.get(name)
+        return run["wall_seconds"] if run and run["ok"] and run["wall_seconds"] > 0 else None
+
     whole = baseline["wall_seconds"] if baseline and baseline["ok"] else None
     # The baseline has no validate-only command: its load + validate stages (in
     # process, so without start-up) are the closest equivalent.
     front = None
     if baseline and baseline["ok"] and {"load", "validate"} <= set(baseline["stages"]):
         front = baseline["stages"]["load"] + baseline["stages"]["validate"]
+    warm, cold, reference = wall("export_warm"), wall("export_cold"), wall("reference_cold")
+    x_warm: dict[str, float | None] = {}
+    for name in CHAIN:
+        if name in runs:
+            seconds = wall(name)
+            x_warm[name] = None if seconds is None or warm is None else seconds / warm
     return {
         "export_cold": over("export_cold", whole),
         "export_warm": over("export_warm", whole),
         "validate_vs_baseline_load_validate": over("validate", front),
+        "cold_vs_reference": None if cold is None or reference is None else cold / reference,
+        "x_warm": x_warm,
     }
 
 
-def _compile_sources() -> None:
-    """Byte-compile our sources first, so the first timed run does not pay for it."""
-    for folder in ("exporter", "bench"):
+def _compile_sources(root: Path = ROOT, folders: tuple[str, ...] = ("exporter", "bench")) -> None:
+    """Byte-compile the sources first, so the first timed run does not pay for it."""
+    for folder in folders:
         subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", str(ROOT / folder)],
+            [sys.executable, "-m", "compileall", "-q", str(root / folder)],
             check=False,
             capture_output=True,
         )
+
+
+def _module_count(files: list[str]) -> str:
+    return f"{len(files)} exporter module{'s' if len(files) != 1 else ''}"
+
+
+def prepare_reference(options: Options, tool: Tool, folder: Path) -> tuple[Tool, dict[str, Any]]:
+    """Unpack the --reference revision into `folder`, probe its options, and
+    check that its runs import that revision's code and ours this checkout's."""
+    assert options.reference is not None
+    unpacked = reference_tree.unpack(ROOT, options.reference, folder / "tree")
+    label = f"reference {options.reference}: "
+    command = (sys.executable, "-m", "exporter")
+    reference_tool = Tool.probe(
+        unpacked.root, options.config, options.jobs, options.notes, command, label
+    )
+    _compile_sources(unpacked.root, ("exporter",))
+    ours = reference_tree.verify(tool, ROOT, folder / "probe-ours")
+    theirs = reference_tree.verify(reference_tool, unpacked.root, folder / "probe-reference")
+    options.notes.append(
+        f"reference {options.reference} = {unpacked.commit[:12]}, unpacked with git archive "
+        f"into {unpacked.tree} and run as `python -m exporter` with PYTHONPATH set to it; "
+        f"a probe export with the same interpreter and environment imported all "
+        f"{_module_count(theirs)} from that tree (PYTHONPATH comes before the editable "
+        f"install of this checkout), and our runs {_module_count(ours)} from this checkout"
+    )
+    return reference_tool, {
+        **unpacked.describe(),
+        "tool": reference_tool.describe(),
+        "imported_from": theirs,
+        "ours_imported_from": ours,
+    }
 
 
 def run(options: Options) -> dict[str, Any]:
     options.work.mkdir(parents=True, exist_ok=True)
     tool = Tool.probe(ROOT, options.config, options.jobs, options.notes)
     _compile_sources()
-    sizes = [bench_size(options, tool, count) for count in options.sizes]
+    reference_tool: Tool | None = None
+    reference_info: dict[str, Any] | None = None
+    folder: Path | None = None
+    try:
+        if options.reference is not None:
+            folder = Path(tempfile.mkdtemp(prefix="reference-", dir=options.work))
+            reference_tool, reference_info = prepare_reference(options, tool, folder)
+        sizes = [bench_size(options, tool, count, reference_tool) for count in options.sizes]
+    finally:
+        if folder is not None:
+            if options.keep:
+                options.notes.append(f"kept the reference tree in {folder}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
     return {
         "machine": {
             "cpus": os.cpu_count(),
@@ -347,11 +506,23 @@ def run(options: Options) -> dict[str, Any]:
             "invalid": options.invalid,
             "seed": options.seed,
             "repeat": options.repeat,
+            "check_identical": options.check_identical,
             "tool": tool.describe(),
+            "reference": reference_info,
         },
         "notes": options.notes,
         "sizes": sizes,
     }
+
+
+def failures(results: dict[str, Any]) -> list[tuple[int, str]]:
+    """Runs that failed, and exports whose feeds differ from a --no-cache export."""
+    return [
+        (size["records"], name)
+        for size in results["sizes"]
+        for name, result in size["runs"].items()
+        if not result["ok"] or result.get("identical") is False
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,13 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_report(results))
     if json_path is not None:
         json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    failed = [
-        (size["records"], name)
-        for size in results["sizes"]
-        for name, result in size["runs"].items()
-        if not result["ok"]
-    ]
-    return 1 if failed else 0
+    return 1 if failures(results) else 0
 
 
 if __name__ == "__main__":

@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import Measurement
+from bench.scenarios import SCENARIOS
 
-RUN_NAMES = ("baseline", "validate", "export_cold", "export_warm")
+# The runs --skip accepts, in the order they run. From export_cold on they form
+# one chain in one working folder and cache, each starting where the last left.
+CHAIN = ("export_cold", "export_warm", *SCENARIOS)
+RUN_NAMES = ("baseline", "validate", *CHAIN)
 TIMINGS_VARIABLE = "FEED_EXPORTER_TIMINGS"
 CACHE_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
 
@@ -47,13 +51,31 @@ class Tool:
     cache_dir_option: bool
 
     @classmethod
-    def probe(cls, root: Path, config: Path, jobs: int | None, notes: list[str]) -> Tool:
-        script = Path(sys.executable).parent / "feed-exporter"
-        command = (str(script),) if script.exists() else (sys.executable, "-m", "exporter")
+    def probe(
+        cls,
+        root: Path,
+        config: Path,
+        jobs: int | None,
+        notes: list[str],
+        command: tuple[str, ...] | None = None,
+        label: str = "",
+    ) -> Tool:
+        """The tool whose code is under `root` (first on PYTHONPATH), and its options.
+
+        `command` defaults to this environment's `feed-exporter` script."""
+        if command is None:
+            script = Path(sys.executable).parent / "feed-exporter"
+            command = (str(script),) if script.exists() else (sys.executable, "-m", "exporter")
+        env = {**os.environ, "PYTHONPATH": str(root)}
 
         def help_of(name: str) -> str:
             completed = subprocess.run(
-                [*command, name, "--help"], capture_output=True, text=True, check=False, cwd=root
+                [*command, name, "--help"],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=root,
+                env=env,
             )
             return completed.stdout
 
@@ -70,11 +92,13 @@ class Tool:
         if jobs is not None:
             for name, present in (("validate", tool.validate_jobs), ("export", tool.export_jobs)):
                 if not present:
-                    notes.append(f"`{name}` has no --jobs option yet: --jobs {jobs} not passed")
+                    notes.append(
+                        f"{label}`{name}` has no --jobs option yet: --jobs {jobs} not passed"
+                    )
         if not tool.cache_dir_option:
             notes.append(
-                "`export` has no --cache-dir option yet: cold runs get a fresh working folder "
-                f"and a fresh {CACHE_VARIABLE} instead"
+                f"{label}`export` has no --cache-dir option yet: cold runs get a fresh working "
+                f"folder and a fresh {CACHE_VARIABLE} instead"
             )
         return tool
 
@@ -103,7 +127,14 @@ class Tool:
         jobs = ["--jobs", str(self.jobs)] if self.jobs is not None and self.validate_jobs else []
         return [*self.command, "validate", *jobs, str(corpus)]
 
-    def export_argv(self, corpus: Path, place: Path) -> list[str]:
+    def export_argv(
+        self,
+        corpus: Path,
+        place: Path,
+        *,
+        config: Path | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> list[str]:
         """Export all formats into place/out, with place/cache as the cache when supported."""
         jobs = ["--jobs", str(self.jobs)] if self.jobs is not None and self.export_jobs else []
         cache = ["--cache-dir", str(place / "cache")] if self.cache_dir_option else []
@@ -116,10 +147,50 @@ class Tool:
             "--out",
             str(place / "out"),
             "--config",
-            str(self.config),
+            str(config or self.config),
             *jobs,
             *cache,
+            *extra,
         ]
+
+    def imported_from(self, place: Path, corpus: Path) -> list[str]:
+        """Where this tool's runs import `exporter` from: the file of every
+        `exporter` module loaded by a probe export of `corpus` into `place`, run
+        in process by the CLI's entry point with the same interpreter, environment
+        and kind of working folder as the timed runs."""
+        listing = place / "modules.json"
+        python = sys.executable if self.command[0].endswith("feed-exporter") else self.command[0]
+        arguments = self.export_argv(corpus, place)[len(self.command) :]
+        subprocess.run(
+            [python, "-c", _IMPORT_PROBE, str(listing), *arguments, "--quiet"],
+            capture_output=True,
+            check=False,
+            cwd=place,
+            env=self.env(cache=place / "cache"),
+        )
+        try:
+            files = json.loads(listing.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [str(name) for name in files]
+
+
+# Runs the CLI as the `feed-exporter` script would, then lists the files of
+# the `exporter` modules it loaded (even if the command failed).
+_IMPORT_PROBE = """
+import json, sys
+listing, sys.argv = sys.argv[1], ["feed-exporter", *sys.argv[2:]]
+try:
+    from exporter.cli.main import main
+    main()
+except SystemExit:
+    pass
+finally:
+    names = [n for n in sys.modules if n == "exporter" or n.startswith("exporter.")]
+    files = {getattr(sys.modules[n], "__file__", None) for n in names}
+    with open(listing, "w", encoding="utf-8") as handle:
+        json.dump(sorted(f for f in files if f), handle)
+"""
 
 
 def _baseline_json(measured: Measurement) -> dict[str, float]:

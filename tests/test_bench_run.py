@@ -13,12 +13,15 @@ from typing import Any
 
 import pytest
 
+from bench.corpus import generate
 from bench.measure import Measurement, run_measured
-from bench.run import Options, ensure_corpus, ratios
-from bench.table import COLUMNS
-from bench.tool import counts_from, stages_from
+from bench.run import Options, ensure_corpus, failures, ratios
+from bench.scenarios import SCENARIOS
+from bench.table import COLUMNS, LABELS
+from bench.tool import CHAIN, RUN_NAMES, counts_from, stages_from
 
 ROOT = Path(__file__).resolve().parent.parent
+SCENARIO_LABELS = ("one changed", "added 100", "one deleted", "settings changed")
 RUN_FIELDS = {
     "command",
     "exit_code",
@@ -54,7 +57,7 @@ def _bench(tmp_path: Path, *arguments: str) -> tuple[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
-    return _bench(tmp_path_factory.mktemp("bench"), "--sizes", "30")
+    return _bench(tmp_path_factory.mktemp("bench"), "--sizes", "30", "--reference", "HEAD")
 
 
 def test_the_table_shows_every_column_run_and_ratio(tiny: tuple[str, dict[str, Any]]) -> None:
@@ -63,9 +66,14 @@ def test_the_table_shows_every_column_run_and_ratio(tiny: tuple[str, dict[str, A
     header = next(line for line in table.splitlines() if line.startswith("run "))
     for heading, _, _ in COLUMNS:
         assert heading in header, heading
-    for label in ("baseline", "validate", "export cold", "export warm"):
-        assert any(line.startswith(label) for line in table.splitlines()), label
+    for label in LABELS.values():
+        assert any(line.startswith(label + " ") for line in table.splitlines()), label
+    for label in ("export cold", "export warm", *SCENARIO_LABELS):
+        row = next(line for line in table.splitlines() if line.startswith(label + " "))
+        assert " yes " in row, row  # the identical column
     assert "faster than baseline" in table
+    assert "cold vs reference (ours / reference wall): " in table
+    assert "x warm: wall / warm replay wall" in table
     assert "export cold " in table and "export warm " in table
     assert "warm output byte-identical to cold: yes" in table
     assert "stage split" in table
@@ -80,7 +88,17 @@ def test_the_json_has_every_field_for_every_run(tiny: tuple[str, dict[str, Any]]
     (size,) = results["sizes"]
     assert size["records"] == 30
     assert size["corpus_mib"] > 0
-    assert set(size["runs"]) == {"baseline", "validate", "export_cold", "export_warm"}
+    assert set(size["runs"]) == {*RUN_NAMES, "reference_cold"}
+    assert list(size["runs"]) == [
+        "baseline",
+        "validate",
+        "export_cold",
+        "reference_cold",
+        "export_warm",
+        *SCENARIOS,
+    ]
+    assert size["scratch_copy"]["method"] == "hardlink"
+    assert size["identity_checked"] is True
     for name, run in size["runs"].items():
         assert set(run) >= RUN_FIELDS, name
         assert run["ok"] and run["exit_code"] == 0 and not run["timed_out"], name
@@ -97,12 +115,88 @@ def test_counts_agree_with_the_corpus(tiny: tuple[str, dict[str, Any]]) -> None:
     runs = results["sizes"][0]["runs"]
     assert runs["baseline"]["counts"] == {"records": 30, "valid": 30}
     assert runs["validate"]["counts"] == {"records": 30, "valid": 30, "invalid": 0, "unreadable": 0}
-    for name in ("export_cold", "export_warm"):
-        assert runs[name]["counts"] == {"exported": 30, "feeds": 3, "skipped": 0}
+    for name in ("export_cold", "reference_cold", "export_warm"):
+        assert runs[name]["counts"] == {"exported": 30, "feeds": 3, "skipped": 0}, name
     assert runs["export_cold"]["output_bytes"] > 30 * 1000  # three feeds of 30 items
     assert runs["baseline"]["output_bytes"] > 30 * 1000
     assert runs["export_warm"]["identical_to_cold"] is True
     assert isinstance(runs["export_warm"]["sources_changed"], bool)
+
+
+def test_each_scenario_made_its_edit_and_matches_a_no_cache_export(
+    tiny: tuple[str, dict[str, Any]],
+) -> None:
+    _, results = tiny
+    runs = results["sizes"][0]["runs"]
+    exported = {
+        "export_cold": 30,
+        "export_warm": 30,
+        "one_changed": 30,
+        "added_100": 130,
+        "one_deleted": 129,
+        "settings_changed": 129,
+    }
+    for name, count in exported.items():
+        assert runs[name]["counts"] == {"exported": count, "feeds": 3, "skipped": 0}, name
+        assert runs[name]["identical"] is True, name
+        assert runs[name]["sources_changed"] is False, name
+    # Every scenario changed the feeds (an edit the export ignored would measure
+    # nothing); the warm replay changed nothing.
+    assert runs["export_warm"]["output_changed"] is False
+    for name in SCENARIOS:
+        assert runs[name]["output_changed"] is True, name
+    assert runs["one_changed"]["edit"] == {"changed": "0000015.md"}
+    assert runs["added_100"]["edit"] == {
+        "added": 100,
+        "first": "added-0000030.md",
+        "last": "added-0000129.md",
+    }
+    assert runs["one_deleted"]["edit"] == {"deleted": "0000007.md"}
+    old, new = runs["settings_changed"]["edit"]["feed.author.name"]
+    assert old == "feed-exporter sample" and new != old
+    assert runs["settings_changed"]["output_bytes"] != runs["one_deleted"]["output_bytes"]
+
+
+def test_the_cached_corpus_is_left_as_generated(tiny: tuple[str, dict[str, Any]]) -> None:
+    _, results = tiny
+    folder = Path(results["sizes"][0]["corpus"])
+    expected = dict(generate(30, seed=0))
+    found = {path.name: path for path in folder.iterdir() if path.name != ".complete"}
+    assert sorted(found) == sorted(expected)
+    for name, path in found.items():
+        assert path.read_text(encoding="utf-8") == expected[name], name
+        assert path.stat().st_nlink == 1, name  # the scratch copy's links are gone
+    work = folder.parent
+    assert sorted(path.name for path in work.iterdir()) == [folder.name]  # nothing left behind
+
+
+def test_the_reference_revision_ran_its_own_code(tiny: tuple[str, dict[str, Any]]) -> None:
+    table, results = tiny
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    reference = results["options"]["reference"]
+    assert reference["revision"] == "HEAD"
+    assert reference["commit"] == head
+    tree = Path(reference["pythonpath"])
+    assert len(reference["imported_from"]) > 20  # the whole export path, not just the package
+    assert all(Path(name).is_relative_to(tree) for name in reference["imported_from"])
+    assert all(Path(name).is_relative_to(ROOT) for name in reference["ours_imported_from"])
+    assert reference["tool"]["command"][-2:] == ["-m", "exporter"]
+    assert not tree.exists()  # cleaned up without --keep
+    assert any(f"reference HEAD = {head[:12]}" in note for note in results["notes"])
+    size = results["sizes"][0]
+    run = size["runs"]["reference_cold"]
+    assert run["ok"]
+    unchanged = subprocess.run(
+        ["git", "diff", "--quiet", "HEAD", "--", "exporter", "schemas"], cwd=ROOT, check=False
+    )
+    if unchanged.returncode == 0:  # HEAD's code is the code under test: the same feeds
+        assert run["same_output_as_ours"] is True
+    assert run["command"][run["command"].index("--config") + 1] == str(ROOT / "feed.toml")
+    cold = size["runs"]["export_cold"]["wall_seconds"]
+    assert size["ratios"]["cold_vs_reference"] == pytest.approx(cold / run["wall_seconds"])
+    assert "reference feeds byte-identical to ours: yes" in table
 
 
 def test_stage_splits_come_from_each_run(tiny: tuple[str, dict[str, Any]]) -> None:
@@ -125,6 +219,11 @@ def test_ratios_are_baseline_wall_over_ours(tiny: tuple[str, dict[str, Any]]) ->
     assert size["ratios"]["export_warm"] == pytest.approx(
         base / runs["export_warm"]["wall_seconds"]
     )
+    warm = runs["export_warm"]["wall_seconds"]
+    assert set(size["ratios"]["x_warm"]) == set(CHAIN)
+    for name in CHAIN:
+        expected_x = runs[name]["wall_seconds"] / warm
+        assert size["ratios"]["x_warm"][name] == pytest.approx(expected_x), name
     front = runs["baseline"]["stages"]["load"] + runs["baseline"]["stages"]["validate"]
     expected = front / runs["validate"]["wall_seconds"]
     assert size["ratios"]["validate_vs_baseline_load_validate"] == pytest.approx(expected)
@@ -141,6 +240,13 @@ def test_skipped_runs_and_invalid_records(tmp_path: Path) -> None:
         "baseline",
         "--skip",
         "export_warm",
+        "--skip",
+        "one_changed",
+        "--skip",
+        "added_100",
+        "--skip",
+        "settings_changed",
+        "--no-identity-check",
         "--jobs",
         "1",
     )
@@ -154,19 +260,28 @@ def test_skipped_runs_and_invalid_records(tmp_path: Path) -> None:
         passed = command[command.index("--jobs") + 1] if "--jobs" in command else None
         noted = any(f"`{name.split('_')[0]}` has no --jobs" in note for note in results["notes"])
         assert (passed == "1") if has_jobs else (passed is None and noted), name
-    assert set(size["runs"]) == {"validate", "export_cold"}
+    assert set(size["runs"]) == {"validate", "export_cold", "one_deleted"}
     assert size["ratios"] == {
         "export_cold": None,
         "export_warm": None,
         "validate_vs_baseline_load_validate": None,
+        "cold_vs_reference": None,
+        "x_warm": {"export_cold": None, "one_deleted": None},
     }
     assert "export cold n/a" in table
+    assert "identical: not checked (--no-identity-check)" in table
+    assert size["runs"]["one_deleted"]["identical"] is None
+    # A skipped scenario makes no edit: the deletion is the only change after cold.
+    assert size["runs"]["one_deleted"]["edit"] == {"deleted": "0000010.md"}
+    assert size["runs"]["one_deleted"]["output_changed"] is True
     counts = size["runs"]["validate"]["counts"]
     assert counts["records"] + counts["unreadable"] == 40  # bad YAML: a file, not a record
     assert counts["invalid"] > 0
     exported = size["runs"]["export_cold"]["counts"]
     assert exported["skipped"] == counts["invalid"] + counts["unreadable"]
     assert exported["exported"] == counts["valid"]
+    after = size["runs"]["one_deleted"]["counts"]
+    assert after["exported"] + after["skipped"] == 39
 
 
 def _options(work: Path) -> Options:
@@ -282,6 +397,8 @@ def test_a_failed_run_gives_no_ratio() -> None:
         "export_cold": None,
         "export_warm": 20.0,
         "validate_vs_baseline_load_validate": 3.0,
+        "cold_vs_reference": None,
+        "x_warm": {"export_cold": None, "export_warm": 1.0},
     }
 
 
@@ -317,3 +434,51 @@ def test_the_table_says_which_run_was_killed_or_failed() -> None:
     assert "export cold FAILED: Traceback: our bug" in text
     assert "export cold n/a" in text
     assert any(line.startswith("baseline") and " kill " in line for line in text.splitlines())
+
+
+def test_a_run_whose_feeds_differ_from_a_no_cache_export_fails_the_bench() -> None:
+    runs = {
+        "export_cold": {"ok": True, "identical": True},
+        "export_warm": {"ok": True, "identical": None},  # not checked
+        "one_changed": {"ok": True, "identical": False},
+        "validate": {"ok": True},
+    }
+    assert failures({"sizes": [{"records": 5, "runs": runs}]}) == [(5, "one_changed")]
+    runs["one_changed"]["identical"] = True
+    assert failures({"sizes": [{"records": 5, "runs": runs}]}) == []
+
+
+def test_an_unknown_reference_revision_is_refused(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--work", str(tmp_path), "--sizes", "5",
+         "--reference", "no-such-revision-anywhere"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )  # fmt: skip
+    assert completed.returncode != 0
+    assert "--reference no-such-revision-anywhere: not a commit" in completed.stderr
+    assert not list(tmp_path.glob("reference-*"))
+
+
+def test_the_table_marks_feeds_that_differ_and_steps_that_changed_nothing() -> None:
+    from bench.run import _summary
+    from bench.table import format_size
+
+    def measured(wall: float) -> Measurement:
+        return Measurement(["x"], 0, wall, 1.0, 1024, None, "", "")
+
+    runs = {
+        "export_warm": _summary("export_warm", 10, measured(2.0), {"identical": True}),
+        "one_changed": _summary(
+            "one_changed", 10, measured(3.0), {"identical": False, "output_changed": False}
+        ),
+    }
+    text = format_size({"records": 10, "corpus_mib": 0.1, "runs": runs, "ratios": ratios(runs)})
+    row = next(line for line in text.splitlines() if line.startswith("one changed "))
+    assert " 1.50 " in row and " NO " in row
+    warm = next(line for line in text.splitlines() if line.startswith("export warm "))
+    assert " 1.00 " in warm and " yes " in warm
+    assert "note: the feeds did not change at one changed" in text
