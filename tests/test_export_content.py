@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from exporter.content import absolute_url, body_to_html
@@ -61,3 +63,28 @@ def test_absolute_url_rules() -> None:
     assert absolute_url("ftp://example.com/f", BASE) is None
     assert absolute_url("   ", BASE) is None
     assert absolute_url("http://example.com/", BASE) == "http://example.com/"
+
+
+def _depth(html: str) -> int:
+    depth = deepest = 0
+    for tag in re.finditer(r"<(/?)(?!br|hr|img)[a-z]", html):
+        depth += -1 if tag.group(1) else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ">" * 100_000 + " deep",
+        "- " * 50_000 + "deep",
+        "> - 1. " * 10_000 + "deep",
+        "[" * 100_000,
+        "*" * 100_000,
+        "  " * 20_000 + "- x",
+        "".join(f"{'  ' * level}- item {level}\n" for level in range(2000)),
+    ],
+)
+def test_hostile_nesting_is_bounded(body: str) -> None:
+    """markdown-it-py stops nesting at level 20; libxml2 refuses documents deeper than 256."""
+    assert _depth(body_to_html(body, BASE)) <= 40
