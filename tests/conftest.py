@@ -3,16 +3,13 @@ article builders (tests/support.py holds the plain functions behind them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from exporter.config import FeedConfig
-from exporter.model import Article
-from exporter.problems import Problem
 from tests import support
+from tests.support import CheckFeed, MakeArticle
 
 
 @pytest.fixture(scope="session")
@@ -40,23 +37,12 @@ def feed_config() -> FeedConfig:
 
 
 @pytest.fixture(scope="session")
-def make_article() -> Callable[..., Article]:
+def make_article() -> MakeArticle:
     """`make_article(body="", **fields)`: an Article from a minimal valid record."""
     return support.article
 
 
 @pytest.fixture(scope="session")
-def seed_articles() -> list[Article]:
-    return support.seed_articles()
-
-
-@pytest.fixture(scope="session")
-def check_feed() -> Callable[[bytes, str, FeedConfig], list[Problem]]:
+def check_feed() -> CheckFeed:
     """`check_feed(data, format_name, config)`: every `check` finding for our feed."""
     return support.check_feed
-
-
-@pytest.fixture(scope="session")
-def record_fields() -> Callable[..., dict[str, Any]]:
-    """`record_fields(**fields)`: a minimal contract-shaped record dict."""
-    return support.record

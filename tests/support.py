@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,6 +43,11 @@ FEED_TOML = REPO / "feed.toml"
 SEED = REPO / "seeds" / "000_bee16926b7eeda8c.txt"
 # Pinned clock for the checker's "date in the future" rule.
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+# How tests annotate the builder fixtures of tests/conftest.py.
+MakeArticle = Callable[..., Article]
+CheckFeed = Callable[[bytes, str, FeedConfig], list[Problem]]
 
 
 def repo_config(formats: tuple[str, ...] = tuple(FORMATS)) -> FeedConfig:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from click.testing import CliRunner, Result
 
 from exporter import __version__
 from exporter.cli.main import cli
-from exporter.cli.options import Progress
 
 SEED_NAME = os.path.join("seeds", "000_bee16926b7eeda8c.txt")
 
@@ -418,38 +415,7 @@ def test_seed_named_twice_is_not_its_own_duplicate(in_repo: None) -> None:
     assert result.stdout == "1 records, 1 valid, 0 invalid, 0 files unreadable\n"
 
 
-# --- progress bar: on a terminal only ---
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def _drive(progress: Progress, total: int) -> None:
-    for done in range(1, total + 1):
-        progress(done, total)
-    progress.close()
-
-
-def test_progress_bar_on_a_terminal_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    _drive(Progress(enabled=True, label="Validating"), 60)
-    assert "Validating" in terminal.getvalue()
-    assert "60/60" in terminal.getvalue()
-    assert "files/s" in terminal.getvalue()
-    assert re.search(r"Validating: 60 files in \d+\.\d s\n$", terminal.getvalue())
-
-
-@pytest.mark.parametrize(("enabled", "total"), [(False, 60), (True, 10)])
-def test_no_progress_bar_when_quiet_or_short(
-    monkeypatch: pytest.MonkeyPatch, enabled: bool, total: int
-) -> None:
-    terminal = _Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    _drive(Progress(enabled=enabled, label="Validating"), total)
-    assert terminal.getvalue() == ""
+# --- progress bar: on a terminal only (tests/unit/cli/test_progress_bar.py) ---
 
 
 def test_no_progress_bar_in_a_pipe(tmp_path: Path) -> None:

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from exporter.config import FeedConfig
 from exporter.render import FORMATS
 from exporter.render.view import plain_text
-from tests.support import article, check_feed, repo_config
+from tests.support import CheckFeed, MakeArticle
 
 # Any Unicode text, including XML-illegal characters and surrogates; at least one
 # visible character so that the record would pass the contract's "not empty" rule.
@@ -24,10 +25,16 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=TEXT, excerpt=TEXT, body=st.text(max_size=200), topic=TEXT)
 def test_arbitrary_text_gives_no_errors_and_exact_titles(
-    title: str, excerpt: str, body: str, topic: str
+    make_article: MakeArticle,
+    check_feed: CheckFeed,
+    feed_config: FeedConfig,
+    title: str,
+    excerpt: str,
+    body: str,
+    topic: str,
 ) -> None:
-    config = repo_config()
-    articles = [article(title=title, excerpt=excerpt, topics=[topic], provider=None)]
+    config = feed_config
+    articles = [make_article(title=title, excerpt=excerpt, topics=[topic], provider=None)]
     expected = plain_text(title)
     for format_name, feed_format in FORMATS.items():
         data = feed_format.render(articles, config)
@@ -48,13 +55,15 @@ def test_arbitrary_text_gives_no_errors_and_exact_titles(
             assert shown == expected
 
 
-def test_tag_like_title_is_escaped_html_in_atom_and_plain_text_elsewhere() -> None:
+def test_tag_like_title_is_escaped_html_in_atom_and_plain_text_elsewhere(
+    make_article: MakeArticle, check_feed: CheckFeed, feed_config: FeedConfig
+) -> None:
     """Titles are plain text in every format. In Atom, type="text" holding tag-like
     text draws the validators' "looks like HTML" warning, so such a title is written
     as escaped type="html": readers show exactly the same characters."""
-    config = repo_config()
+    config = feed_config
     title = "Use <b> for bold & &nbsp; entities"
-    articles = [article(title=title, excerpt="x")]
+    articles = [make_article(title=title, excerpt="x")]
     data = FORMATS["atom"].render(articles, config)
     assert check_feed(data, "atom", config) == []
     entry = feedparser.parse(data).entries[0]

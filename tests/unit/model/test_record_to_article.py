@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from exporter.collect import CheckedRecord, FileOutcome
 from exporter.model import Image, Provider, RelatedArticle, article_from_record
-from exporter.problems import Problem
-from exporter.shards import _without_articles
 
 RECORD = {
     "title": "Title",
@@ -71,18 +68,4 @@ def test_every_field_lands_in_its_attribute() -> None:
             provider=Provider(name="Other", domain="other.example"),
         ),
         RelatedArticle(title="Bare", url="https://web.example/b"),
-    )
-
-
-def test_an_outcome_without_articles_keeps_every_other_field() -> None:
-    problem = Problem(path="b.md", rule="missing-field", message="m", line=3, pointer="/title")
-    valid = CheckedRecord("a.md", "https://web.example/a", 4, (), article_from_record(RECORD), True)
-    invalid = CheckedRecord("b.md", None, None, (problem,), None, False)
-    outcome = FileOutcome("x.jsonl", (problem,), (valid, invalid), "digest")
-    stripped = _without_articles(outcome)
-    assert stripped == FileOutcome(
-        "x.jsonl",
-        (problem,),
-        (CheckedRecord("a.md", "https://web.example/a", 4, (), None, True), invalid),
-        "digest",
     )
