@@ -6,10 +6,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from exporter.cache import Cache
 from exporter.collect import FileOutcome
 from exporter.load.settings import LoadSettings
 from exporter.problems import Problem
+
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
 
 ROWS = 20
 

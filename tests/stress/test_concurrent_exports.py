@@ -14,6 +14,8 @@ from bench.corpus import write_corpus
 from exporter.lock import OutputLock
 from tests.support import REPO
 
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
+
 FILES = ("rss.xml", "atom.xml", "feed.json")
 
 

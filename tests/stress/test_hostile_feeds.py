@@ -20,6 +20,8 @@ from exporter.check.checker import check_bytes
 from exporter.check.context import CheckContext
 from tests.support import Bounded, run_bounded
 
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
+
 CHECK_MIB = 150
 SECONDS = 20
 GOOD = (

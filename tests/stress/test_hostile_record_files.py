@@ -16,6 +16,8 @@ import pytest
 
 from tests.support import FEED_TOML, Bounded, run_bounded
 
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
+
 # Python, click, PyYAML and jsonschema alone take about 30 MiB; export adds lxml,
 # feedgen and markdown-it. Reading any of these inputs whole would take far more.
 VALIDATE_MIB = 120

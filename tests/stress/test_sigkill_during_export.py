@@ -30,6 +30,8 @@ from exporter.check.context import CheckContext
 from exporter.problems import Severity
 from tests.support import REPO
 
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
+
 FILES = ("rss.xml", "atom.xml", "feed.json")
 RECORDS = int(os.environ.get("FEED_EXPORTER_KILL_RECORDS", "1000"))
 RANDOM_ROUNDS = int(os.environ.get("FEED_EXPORTER_KILL_ROUNDS", "2"))

@@ -17,6 +17,8 @@ from exporter.cli.main import cli
 from exporter.collect import PARALLEL_THRESHOLD
 from tests.support import REPO as ROOT
 
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
+
 
 def dies_in_a_worker(function: Callable[..., Any]) -> Callable[..., Any]:
     parent = os.getpid()

@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from bench.corpus import write_corpus
+
+pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
 
 
 def children(pid: int) -> list[int]:
