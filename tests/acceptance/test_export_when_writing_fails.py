@@ -151,7 +151,7 @@ def test_busy_output_folder_gives_up_after_the_wait(
         code, stderr = _export(out, "--wait", "0.6")
         elapsed = time.monotonic() - started
     assert code == 1 and "after waiting 0.6 s" in _one_line(stderr)
-    assert 0.55 < elapsed < 3
+    assert 0.55 < elapsed < 10  # 0.6 s on an idle machine: the upper bound catches a hang
     assert _folder(out) == previous
 
 
