@@ -28,6 +28,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+from hypothesis import settings
+
 from exporter.check.checker import check_bytes
 from exporter.check.context import CheckContext
 from exporter.collect import collect
@@ -43,6 +45,17 @@ FEED_TOML = REPO / "feed.toml"
 SEED = REPO / "seeds" / "000_bee16926b7eeda8c.txt"
 # Pinned clock for the checker's "date in the future" rule.
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+# hypothesis's own max_examples; the profiles in tests/conftest.py set multiples of it.
+DEFAULT_EXAMPLES = 100
+
+
+def examples(budget: int) -> int:
+    """max_examples for a property test whose budget is `budget` examples under the
+    dev and ci profiles: scaled by the active profile, which is loaded before any
+    test module is imported (so `explore` runs ten times as many)."""
+    return budget * settings().max_examples // DEFAULT_EXAMPLES
 
 
 # How tests annotate the builder fixtures of tests/conftest.py.

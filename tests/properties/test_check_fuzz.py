@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from exporter.check.checker import check_bytes
 from exporter.check.context import CheckContext
 from exporter.problems import Problem
-from tests.support import REPO
+from tests.support import REPO, examples
 
 CONTEXT = CheckContext(source="feed.xml")
 GOOD = (
@@ -36,13 +36,13 @@ def _assert_findings(data: bytes) -> None:
     assert undocumented == set()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_give_documented_findings_never_exceptions(data: bytes) -> None:
     _assert_findings(data)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(min_value=0, max_value=len(GOOD)),
     st.integers(min_value=0, max_value=40),

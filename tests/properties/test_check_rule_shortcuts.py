@@ -11,6 +11,7 @@ from exporter.check import atom, dates
 from exporter.check.atom_common import ATOM, Findings
 from exporter.check.context import CheckContext
 from exporter.check.dates import DateStatus, check_rfc3339
+from tests.support import examples
 
 CHILD_NAMES = st.sampled_from(
     ["id", "title", "updated", "link", "author", "entry", "content", "name", "bogus", "email"]
@@ -29,7 +30,7 @@ def _container(name: str, children: list[str]) -> etree._Element:
     return element
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(CONTAINERS, st.lists(CHILD_NAMES, max_size=8))
 def test_container_shortcut_reports_what_the_full_loop_reports(
     name: str, children: list[str]
@@ -49,7 +50,7 @@ def test_a_repeated_single_valued_child_is_still_reported() -> None:
     assert [p.rule for p in found.problems] == ["atom-duplicate-element"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.one_of(st.none(), st.sampled_from(["", "en", "en-US", "english!", "e", "x-klingon"])),
     st.one_of(st.none(), st.sampled_from(["", "https://a.example/", "a b", "/rel", "%zz"])),

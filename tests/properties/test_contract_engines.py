@@ -16,6 +16,7 @@ from exporter.contract import _validator, fast_verdict, schema
 from exporter.load.frontmatter_ import parse_front_matter
 from exporter.load.settings import LoadSettings
 from exporter.records import Record
+from tests.support import examples
 
 
 def reference(data: Any) -> bool:
@@ -52,7 +53,7 @@ NASTY = [
 ]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(field=st.sampled_from([*FIELDS, "publishDateTime"]), value=st.sampled_from(NASTY))
 def test_engines_agree_on_hostile_field_values(
     field: str, value: Any, corpus: list[dict[str, Any]]
@@ -63,7 +64,7 @@ def test_engines_agree_on_hostile_field_values(
     assert fast_verdict(mutated) == reference(mutated)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     index=st.integers(0, 50),
     key=st.sampled_from(["url", "width", "height", "isCached", "title", "webUrl", "x"]),

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from bench.corpus import generate
 from exporter.load.fast_yaml import fast_compose
-from tests.support import YamlReference
+from tests.support import YamlReference, examples
 
-SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 ATOMS = [
     *("yes", "No", "ON", "off", "y", "N", "true", "False", "TRUE", "~", "null", "NULL", "Nul"),

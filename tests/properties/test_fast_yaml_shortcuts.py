@@ -28,9 +28,11 @@ from exporter.load.fast_yaml import (
     fast_compose,
 )
 from exporter.load.frontmatter_ import _BOUNDARY, _closing
-from tests.support import YamlReference
+from tests.support import YamlReference, examples
 
-SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(500), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 _STR = "tag:yaml.org,2002:str"
 
 

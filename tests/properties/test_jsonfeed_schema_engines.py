@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from exporter.check.jsonfeed import _fast_validator, _validator
 from exporter.render import FORMATS
-from tests.support import article, repo_config
+from tests.support import article, examples, repo_config
 
 
 def agree(document: Any) -> bool:
@@ -101,7 +101,7 @@ JSON = st.recursive(
 )  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(key=st.sampled_from([*sorted(BASE["items"][0]), "_ext", "x"]), value=JSON)
 def test_engines_agree_on_arbitrary_item_values(key: str, value: Any) -> None:
     document = copy.deepcopy(BASE)

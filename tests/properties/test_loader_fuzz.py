@@ -14,6 +14,7 @@ from exporter.load.settings import LoadSettings
 from exporter.load.sources import load_source
 from exporter.problems import Problem
 from exporter.records import Record
+from tests.support import examples
 
 SUFFIXES = st.sampled_from([".md", ".json", ".jsonl"])
 # YAML-ish text: the characters that make YAML interesting, so the parser gets far
@@ -37,19 +38,19 @@ def _load_and_check(suffix: str, data: bytes) -> None:
             assert item.rule and item.path == str(path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(suffix=SUFFIXES, data=st.binary(max_size=300))
 def test_any_bytes(suffix: str, data: bytes) -> None:
     _load_and_check(suffix, data)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=YAMLISH)
 def test_any_front_matter(body: str) -> None:
     _load_and_check(".md", ("---\n" + body + "\n---\n").encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     value=st.recursive(
         st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporter.content import body_to_html
+from tests.support import examples
 
 BASE = "https://news.example.com/section/story.html"
 
@@ -35,7 +36,7 @@ _TAG = re.compile(r"<(/?)([a-zA-Z0-9]+)")
 _URL = re.compile(r' (?:href|src)="([^"]*)"')
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=40).map("".join))
 def test_generated_markdown_gives_only_commonmark_tags_and_safe_urls(body: str) -> None:
     html = body_to_html(body, BASE)

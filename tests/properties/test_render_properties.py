@@ -14,7 +14,7 @@ from lxml import etree
 from exporter.config import FeedConfig
 from exporter.render import FORMATS
 from exporter.render.view import plain_text
-from tests.support import CheckFeed, MakeArticle
+from tests.support import CheckFeed, MakeArticle, examples
 
 # Any Unicode text, including XML-illegal characters and surrogates; at least one
 # visible character so that the record would pass the contract's "not empty" rule.
@@ -22,7 +22,7 @@ TEXT = st.text(min_size=1, max_size=40).filter(lambda s: plain_text(s).strip() !
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=TEXT, excerpt=TEXT, body=st.text(max_size=200), topic=TEXT)
 def test_arbitrary_text_gives_no_errors_and_exact_titles(
     make_article: MakeArticle,

@@ -29,13 +29,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from exporter.cli.main import cli
-from tests.support import FEED_TOML
+from tests.support import FEED_TOML, examples
 
 CONFIG = str(FEED_TOML)
 BASE = "https://example.org/feeds/"  # base_url in feed.toml, for the self-link rules
 SUFFIXES = (".md", ".txt", ".json", ".jsonl")
 PROPERTY = settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -255,7 +255,7 @@ def test_arbitrary_yaml(data: st.DataObject) -> None:
     _check_invariants(inputs)
 
 
-@settings(PROPERTY, max_examples=30)
+@settings(PROPERTY, max_examples=examples(30))
 @given(st.data())
 def test_valid_looking_records_with_hostile_strings(data: st.DataObject) -> None:
     count = data.draw(st.integers(1, 4))

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exporter.check import urls
+from tests.support import examples
 
 # Characters around every decision the full checks make: scheme and host
 # syntax, IRI-legal and illegal ASCII, percent-encoding, non-ASCII, controls.
@@ -37,7 +38,7 @@ def _full_reference(value: str) -> bool:
     return True
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.one_of(URLISH, st.text(ALPHABET, max_size=40)))
 def test_the_shortcut_accepts_only_what_the_full_checks_accept(value: str) -> None:
     if urls._SIMPLE_URL.match(value):
