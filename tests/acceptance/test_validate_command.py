@@ -167,6 +167,7 @@ def test_broken_inputs_each_give_one_clean_problem(tmp_path: Path) -> None:
         json.dumps(article(2)) + "\n" + json.dumps(article(3)) + "\n", encoding="utf-8"
     )
     (tmp_path / "10-unclosed.md").write_text("---\ntitle: T\n", encoding="utf-8")
+    (tmp_path / "11-blank.jsonl").write_bytes(b"\xef\xbb\xbf\x1c\n\xe2\x80\x83\n")  # BOM, spaces
     result = run("validate", str(tmp_path))
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -180,8 +181,9 @@ def test_broken_inputs_each_give_one_clean_problem(tmp_path: Path) -> None:
         "07-bomb.md:2 yaml-alias",
         "08-huge.jsonl too-large",
         "10-unclosed.md:1 no-front-matter",
+        "11-blank.jsonl empty-file",
     ]
-    assert summary(result) == "3 records, 3 valid, 0 invalid, 8 files unreadable"
+    assert summary(result) == "3 records, 3 valid, 0 invalid, 9 files unreadable"
 
 
 def test_max_file_size_option(tmp_path: Path) -> None:

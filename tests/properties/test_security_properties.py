@@ -5,8 +5,8 @@ strings (control characters, lone surrogates, U+FFFE, RTL marks, `]]>`, markup,
 
 Invariants on every input:
 - no uncaught exception and no traceback, only the documented exit codes;
-- every input file is accounted for: listed as checked, and either valid or
-  named by a problem;
+- every input file is accounted for: listed as checked, and either valid, named
+  by a problem, or a .json file holding an empty array (no record, no problem);
 - every record `validate` calls valid is exported, and nothing else is;
 - every feed written passes `check` with no errors;
 - no `secured` value appears in any feed or any report.
@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from exporter.cli.main import cli
@@ -146,10 +146,24 @@ def _run(*args: str, cache: Path) -> Result:
     return result
 
 
+def _empty_array(name: str, data: bytes) -> bool:
+    """A .json file holding `[]`: read without a problem, and no record in it."""
+    if not name.endswith(".json"):
+        return False
+    try:
+        inner = data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        return False
+    return inner[:1] == "[" and inner[-1:] == "]" and not inner[1:-1].strip(" \t\n\r")
+
+
 def _check_invariants(inputs: Inputs) -> None:
     with _written(inputs) as folder:
         records, out = folder / "records", folder / "out"
         names = {str(records / name) for name in inputs.files}
+        empty = {
+            str(records / name) for name, data in inputs.files.items() if _empty_array(name, data)
+        }
 
         cache = folder / "cache"
         validate = _run("validate", "-o", "json", str(records), cache=cache)
@@ -157,8 +171,12 @@ def _check_invariants(inputs: Inputs) -> None:
         report = json.loads(validate.stdout)
         assert set(report["checked"]) == names
         named = {p["path"] for p in report["problems"] if p["severity"] == "error"}
+        # "no records found" names the folder given, only when no file gave a record
+        # or a problem: when every file is an empty array.
+        assert (str(records) in named) == (empty == names)
+        named.discard(str(records))
         assert named <= names
-        valid_files = names - named  # one record per file
+        valid_files = names - named - empty  # one record per file
         event(f"valid files: {'some' if valid_files else 'none'}")
         assert report["counts"]["valid"] == len(valid_files)
 
@@ -167,7 +185,7 @@ def _check_invariants(inputs: Inputs) -> None:
         )
         summary = json.loads(export.stderr)
         assert set(summary["checked"]) == names
-        assert summary["counts"]["skipped"] == len(names) - len(valid_files)
+        assert summary["counts"]["skipped"] == len(names) - len(valid_files) - len(empty)
         if valid_files:
             assert export.exit_code == 0, export.stderr
             assert summary["counts"]["exported"] == len(valid_files)
@@ -195,6 +213,16 @@ def _check_invariants(inputs: Inputs) -> None:
 @given(
     st.lists(st.tuples(st.sampled_from(SUFFIXES), st.binary(max_size=400)), min_size=1, max_size=4)
 )
+# Found at random: JSON Lines files whose only lines are whitespace to str.strip
+# (U+001C) or empty once the byte-order mark is dropped gave no record and no
+# problem, so "no records found" named the folder instead; they are empty files.
+@example([(".jsonl", b"\x1c")])
+@example([(".jsonl", b"\xef\xbb\xbf")])
+@example([(".jsonl", b"\xef\xbb\xbf\n\xe2\x80\x83\n"), (".md", b"\x1c")])
+# An empty array is a .json file with no record and no problem, the folder named
+# only when every file is one.
+@example([(".json", b"\xef\xbb\xbf [ \r\n]\x1c")])
+@example([(".json", b"[]"), (".jsonl", b"\x1c")])
 def test_arbitrary_bytes(files: list[tuple[str, bytes]]) -> None:
     inputs = Inputs({f"{index}{suffix}": data for index, (suffix, data) in enumerate(files)})
     _check_invariants(inputs)

@@ -58,6 +58,27 @@ def test_empty_file(tmp_path: Path, content: bytes) -> None:
     assert (problem.rule, problem.message) == ("empty-file", "file is empty")
 
 
+@pytest.mark.parametrize("suffix", [".md", ".json", ".jsonl"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xef\xbb\xbf",  # a byte-order mark alone
+        b"\x1c",  # str.isspace: the JSON Lines reader skips such a line
+        b"\xef\xbb\xbf\n\xe2\x80\x83\r\n\xc2\x85\x1f\n",  # BOM, em space, NEL, U+001F
+    ],
+    ids=["bom", "file-separator", "unicode-spaces"],
+)
+def test_only_unicode_whitespace_is_an_empty_file_of_any_kind(
+    tmp_path: Path, suffix: str, content: bytes
+) -> None:
+    """Not "no records" and silence: a .jsonl of such lines used to read as a file
+    with nothing wrong and nothing in it, named nowhere in the report."""
+    path = tmp_path / f"blank{suffix}"
+    path.write_bytes(content)
+    problem = only_problem(path)
+    assert (problem.rule, problem.message) == ("empty-file", "file is empty")
+
+
 def test_binary_file(tmp_path: Path) -> None:
     path = tmp_path / "image.md"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
