@@ -1,8 +1,8 @@
 """Plain values and builders shared by the tests (no tests, no fixtures here).
 
-Tests take these as fixtures from tests/conftest.py; they import them from here
-only where a value is needed before any fixture runs: in module constants,
-`parametrize` lists, hypothesis strategies and type annotations.
+Tests take the common ones as fixtures from tests/conftest.py, and import them
+from here where a fixture cannot reach: module constants, `parametrize` lists,
+hypothesis strategies, type annotations and module-level helper functions.
 
 Articles are built with `article_from_record` from record dicts, the same path
 real records take, so the tests exercise the model mapping too.
@@ -64,7 +64,7 @@ CheckFeed = Callable[[bytes, str, FeedConfig], list[Problem]]
 
 
 def repo_config(formats: tuple[str, ...] = tuple(FORMATS)) -> FeedConfig:
-    return load_config(REPO / "feed.toml", formats=formats)
+    return load_config(FEED_TOML, formats=formats)
 
 
 def seed_articles() -> list[Article]:
