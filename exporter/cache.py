@@ -52,7 +52,6 @@ _STORE_BATCH = 256  # outcomes written per transaction
 DEPENDENCIES = (
     "nh3",
     "markdown-it-py",
-    "cmarkgfm",
     "feedgen",
     "lxml",
     "jsonschema",

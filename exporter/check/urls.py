@@ -33,7 +33,7 @@ _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9.\-]+(?:[/?#]|\Z)")
 # The same, followed only by ASCII characters an IRI allows and no `%` (so no
 # percent-encoding to inspect): valid as a whole, decided in one regex match.
-# (_PLAIN_URL, _IRI_CHAR and _BAD_PERCENT agree: tests/test_check_speed_urls.py.)
+# (_PLAIN_URL, _IRI_CHAR and _BAD_PERCENT agree: tests/properties/test_url_shortcut.py.)
 _SIMPLE_URL = re.compile(
     r"[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9.\-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*)?\Z"
 )

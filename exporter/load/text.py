@@ -128,9 +128,12 @@ def _too_large(name: str, size: int | None, max_bytes: int) -> Problem:
 
 
 def decode(data: bytes, name: str) -> str | Problem:
-    """UTF-8 (a byte-order mark is dropped), newlines normalised to \\n."""
-    if not data.strip():
-        return _problem(name, "empty-file", "file is empty")
+    """UTF-8 (a byte-order mark is dropped), newlines normalised to \\n.
+
+    A file with nothing but whitespace in it is empty, whatever its kind. That is
+    whitespace as `str.isspace` sees it (Unicode spaces, and U+001C to U+001F too),
+    after the byte-order mark is dropped: the JSON Lines reader skips lines of it,
+    so such a .jsonl file would otherwise give no record and no problem at all."""
     if b"\x00" in data:
         return _problem(name, "binary", "file is binary (contains NUL bytes), not text")
     try:
@@ -144,6 +147,8 @@ def decode(data: bytes, name: str) -> str | Problem:
             "save the file as UTF-8",
             line,
         )
+    if not text or text.isspace():  # stops at the first other character: no copy
+        return _problem(name, "empty-file", "file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

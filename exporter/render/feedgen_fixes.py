@@ -1,4 +1,5 @@
-"""Workarounds for feedgen 1.0.0, each with a regression test in tests/test_export_feedgen.py.
+"""Workarounds for feedgen 1.0.0, each with a regression test in
+tests/unit/render/test_feedgen_workarounds.py.
 
 - lkiesow/python-feedgen#135: `FeedEntry.atom_entry` drops every link attribute
   but `href`, so a `rel="related"` link would become a second alternate link

@@ -1,0 +1,42 @@
+"""The progress bar: drawn on a terminal for long runs, never when quiet or short."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+
+import pytest
+
+from exporter.cli.options import Progress
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _drive(progress: Progress, total: int) -> None:
+    for done in range(1, total + 1):
+        progress(done, total)
+    progress.close()
+
+
+def test_progress_bar_on_a_terminal_for_long_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    _drive(Progress(enabled=True, label="Validating"), 60)
+    assert "Validating" in terminal.getvalue()
+    assert "60/60" in terminal.getvalue()
+    assert "files/s" in terminal.getvalue()
+    assert re.search(r"Validating: 60 files in \d+\.\d s\n$", terminal.getvalue())
+
+
+@pytest.mark.parametrize(("enabled", "total"), [(False, 60), (True, 10)])
+def test_no_progress_bar_when_quiet_or_short(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool, total: int
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    _drive(Progress(enabled=enabled, label="Validating"), total)
+    assert terminal.getvalue() == ""
