@@ -2,75 +2,96 @@
 
 Shared by `validate` and `export`, so both accept and reject exactly the same
 records with the same messages. Each file is checked on its own (`check_file`),
-which lets files be checked in parallel (`jobs`) and outcomes be cached; only
-the duplicate-webUrl rule needs all files, and runs afterwards in input order.
-Raw record dicts are dropped as soon as a record is checked: only compact
-`Article`s are kept, so memory stays bounded on large inputs.
+which lets files be checked in parallel and their outcomes be cached by the
+export; only the duplicate-webUrl rule needs all files, and runs afterwards in
+input order (`merge_outcome`). Raw record dicts are dropped as soon as a record
+is checked: only compact values are kept, so memory stays bounded on large
+inputs. The value a valid record carries is generic: `check_file` gives its
+`Article`, the export keeps a smaller summary of it.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO, Generic, TypeVar
 
 from exporter.contract import check_record
 from exporter.load.settings import LoadSettings
 from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source, read_source
-from exporter.load.text import file_digest
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
 from exporter.records import Record
-from exporter.workers import new_pool
-
-if TYPE_CHECKING:
-    from exporter.cache import Cache
+from exporter.workers import ordered_map
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
+# Files a worker checks per task: per-task costs vanish, every worker stays busy.
+CHUNK_FILES = 64
+
+Value = TypeVar("Value")
+Other = TypeVar("Other")
 
 
 @dataclass(frozen=True, slots=True)
-class CheckedRecord:
-    """One record after the contract: its article when valid, else its problems.
-    `url` and `url_line` feed the cross-record duplicate rule; `url_line` is left
-    to `_url_line` when finding it would cost a second parse (fast YAML path)."""
+class CheckedRecord(Generic[Value]):
+    """One record after the contract: its value when valid (the article, or what
+    the export keeps of it), else its problems. `url` and `url_line` feed the
+    cross-record duplicate rule; `url_line` is left to `_url_line` when finding
+    it would cost a second parse (fast YAML path)."""
 
     source: str
     url: str | None
     url_line: int | None
     problems: tuple[Problem, ...]
-    article: Article | None
+    value: Value | None
     url_line_deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class FileOutcome:
+class FileOutcome(Generic[Value]):
     """Everything one input file contributes; picklable, so workers return it."""
 
     name: str
     load_problems: tuple[Problem, ...]
-    records: tuple[CheckedRecord, ...]
+    records: tuple[CheckedRecord[Value], ...]
     digest: str | None = None  # SHA-256 of the bytes that were checked
+
+    def with_values(self, convert: Callable[[Value], Other]) -> FileOutcome[Other]:
+        """The same outcome carrying `convert(value)` for each valid record."""
+        return FileOutcome(
+            self.name,
+            self.load_problems,
+            tuple(
+                [
+                    CheckedRecord(
+                        r.source,
+                        r.url,
+                        r.url_line,
+                        r.problems,
+                        convert(r.value) if r.value is not None else None,
+                        r.url_line_deferred,
+                    )
+                    for r in self.records
+                ]
+            ),
+            self.digest,
+        )
 
 
 @dataclass
-class Collection:
+class Collection(Generic[Value]):
     """Outcome of reading and checking all inputs; `files` lists every input
-    so that a report can account for each one."""
+    so that a report can account for each one; `accepted` holds the values of
+    the valid records, in input order."""
 
     files: list[str] = field(default_factory=list)
-    articles: list[Article] = field(default_factory=list)
+    accepted: list[Value] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
     valid: int = 0
     invalid: int = 0
     unreadable: int = 0
-    # (input, SHA-256 of the bytes actually checked or None): what the articles
-    # were made from; for a cache hit, the digest it was looked up with
-    manifest: list[tuple[str, str | None]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -87,19 +108,23 @@ class Collection:
         }
 
 
+def shown_name(name: str) -> str:
+    """How reports name an input (standard input has no file name)."""
+    return STDIN_NAME if name == STDIN else name
+
+
 def check_file(
     name: str, settings: LoadSettings, stdin: BinaryIO | None = None, keep_articles: bool = True
-) -> FileOutcome:
+) -> FileOutcome[Article]:
     """Load one input and check each of its records against the contract; the
     articles of valid records are built only for those who render them."""
     items, digest = read_source(name, settings, stdin)
     load_problems = tuple(item for item in items if isinstance(item, Problem))
     records = tuple(_check(item, keep_articles) for item in items if isinstance(item, Record))
-    shown = STDIN_NAME if name == STDIN else name
-    return FileOutcome(shown, load_problems, records, digest)
+    return FileOutcome(shown_name(name), load_problems, records, digest)
 
 
-def _check(record: Record, keep_articles: bool) -> CheckedRecord:
+def _check(record: Record, keep_articles: bool) -> CheckedRecord[Article]:
     problems = tuple(check_record(record))
     valid = not problems
     url = record.data.get("webUrl")
@@ -108,7 +133,7 @@ def _check(record: Record, keep_articles: bool) -> CheckedRecord:
         url=url if isinstance(url, str) else None,
         url_line=None if record.locations_deferred else record.line_of("/webUrl"),
         problems=problems,
-        article=(
+        value=(
             article_from_record(record.data, record.body, record.source)
             if valid and keep_articles
             else None
@@ -117,79 +142,10 @@ def _check(record: Record, keep_articles: bool) -> CheckedRecord:
     )
 
 
-def _outcomes(
-    inputs: list[str],
-    settings: LoadSettings,
-    stdin: BinaryIO | None,
-    jobs: int,
-    cache: Cache | None,
-    manifest: list[tuple[str, str | None]],
-    pool: Executor | None,
-    keep_articles: bool = True,
-    known_digests: Mapping[str, str | None] | None = None,
-) -> Iterator[FileOutcome]:
-    """Outcomes in input order: from the cache when a file's bytes are known,
-    otherwise checked (in a process pool when it pays off) and then cached
-    (cached outcomes always carry their articles). `known_digests` holds digests
-    the caller has already computed; `manifest` gets, per input, the digest of
-    what was actually checked, which differs from them if a file changed since."""
-    digests = [
-        _digest(name, settings, known_digests) if cache is not None and name != STDIN else None
-        for name in inputs
-    ]
-    known: dict[int, FileOutcome] = {}
-    if cache is not None:
-        for index, (name, digest) in enumerate(zip(inputs, digests, strict=True)):
-            hit = cache.outcome(name, digest) if digest is not None else None
-            if hit is not None:
-                known[index] = hit
-    misses = [name for index, name in enumerate(inputs) if index not in known]
-    fresh = _check_all(misses, settings, stdin, jobs, pool, cache is not None or keep_articles)
-    for index, name in enumerate(inputs):
-        digest = digests[index]
-        if index in known:
-            manifest.append((name, digest))
-            yield known[index]
-            continue
-        outcome = next(fresh)
-        manifest.append((name, outcome.digest))
-        # stored only if the bytes checked are the bytes looked up
-        if cache is not None and digest is not None and outcome.digest == digest:
-            cache.store(name, digest, outcome)
-        yield outcome
-    if cache is not None:
-        cache.flush()
-
-
-def _digest(
-    name: str, settings: LoadSettings, known: Mapping[str, str | None] | None
-) -> str | None:
-    if known is not None and name in known:
-        return known[name]
-    return file_digest(name, settings.max_bytes)
-
-
-def _check_all(
-    inputs: list[str],
-    settings: LoadSettings,
-    stdin: BinaryIO | None,
-    jobs: int,
-    pool: Executor | None,
-    keep_articles: bool,
-) -> Iterator[FileOutcome]:
-    if jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD or STDIN in inputs:
-        for name in inputs:
-            yield check_file(name, settings, stdin, keep_articles)
-        return
-    chunk = max(1, min(256, len(inputs) // (jobs * 8)))
-    with contextlib.ExitStack() as stack:
-        if pool is None:
-            pool = stack.enter_context(new_pool(jobs))
-        count = len(inputs)
-        yield from pool.map(
-            check_file, inputs, [settings] * count, [None] * count, [keep_articles] * count,
-            chunksize=chunk,
-        )  # fmt: skip
+def _check_chunk(task: tuple[tuple[str, ...], LoadSettings, bool]) -> list[FileOutcome[Article]]:
+    """A worker's task: check a run of files."""
+    names, settings, keep_articles = task
+    return [check_file(name, settings, keep_articles=keep_articles) for name in names]
 
 
 def collect(
@@ -199,21 +155,17 @@ def collect(
     stdin: BinaryIO | None = None,
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
-    cache: Cache | None = None,
-    pool: Executor | None = None,
-    keep_articles: bool = True,
-    known_digests: Mapping[str, str | None] | None = None,
-) -> Collection:
-    """`keep_articles=False` (validate) builds no article: on large inputs they are
-    most of the memory."""
+    keep_articles: bool = False,
+) -> Collection[Article]:
+    """Check every record below `paths` against the contract; `accepted` holds
+    the articles of the valid ones when asked (`validate` does not: on large
+    inputs they are most of the memory)."""
     settings = settings or LoadSettings()
     inputs = discover(paths)
     # `files` uses the names problems carry, so reports match problems to inputs
-    result = Collection(files=[STDIN_NAME if name == STDIN else name for name in inputs])
-    first_seen: dict[str, tuple[int, CheckedRecord]] = {}
-    outcomes = _outcomes(
-        inputs, settings, stdin, jobs, cache, result.manifest, pool, keep_articles, known_digests
-    )
+    result: Collection[Article] = Collection(files=[shown_name(name) for name in inputs])
+    first_seen: dict[str, tuple[int, CheckedRecord[Article]]] = {}
+    outcomes = _outcomes(inputs, settings, stdin, jobs, keep_articles)
     for done, outcome in enumerate(outcomes, start=1):
         merge_outcome(outcome, result, first_seen, settings)
         if progress is not None:
@@ -222,26 +174,41 @@ def collect(
     return result
 
 
-def sort_problems(result: Collection) -> None:
+def _outcomes(
+    inputs: list[str], settings: LoadSettings, stdin: BinaryIO | None, jobs: int, keep: bool
+) -> Iterator[FileOutcome[Article]]:
+    """Outcomes in input order; in worker processes when there are enough files."""
+    if jobs <= 1 or len(inputs) < PARALLEL_THRESHOLD or STDIN in inputs:
+        for name in inputs:
+            yield check_file(name, settings, stdin, keep_articles=keep)
+        return
+    chunks = [
+        (tuple(inputs[start : start + CHUNK_FILES]), settings, keep)
+        for start in range(0, len(inputs), CHUNK_FILES)
+    ]
+    for outcomes in ordered_map(_check_chunk, chunks, jobs):
+        yield from outcomes
+
+
+def sort_problems(result: Collection[Value]) -> None:
     """Problems in input order, then by line."""
     order = {name: index for index, name in enumerate(result.files)}
     result.problems.sort(key=lambda p: (order.get(p.path, len(order)), p.line or 0))
 
 
 def merge_outcome(
-    outcome: FileOutcome,
-    result: Collection,
-    first_seen: dict[str, tuple[int, CheckedRecord]],
+    outcome: FileOutcome[Value],
+    result: Collection[Value],
+    first_seen: dict[str, tuple[int, CheckedRecord[Value]]],
     settings: LoadSettings,
-) -> list[bool]:
-    """Count and report one file's records in `result`; for each record that passed
-    the contract, in order, whether it is accepted (not a duplicate webUrl)."""
-    accepted: list[bool] = []
+) -> None:
+    """Count and report one file's records in `result`; the values of valid
+    records that are not a duplicate webUrl join `result.accepted`."""
     result.problems.extend(outcome.load_problems)
     if not outcome.records:
         if outcome.load_problems:
             result.unreadable += 1
-        return accepted
+        return
     # a file with some readable records: each unreadable part counts as a bad record
     result.records += len(outcome.load_problems)
     result.invalid += len(outcome.load_problems)
@@ -253,22 +220,19 @@ def merge_outcome(
         if duplicate is not None and all(p.pointer != "/webUrl" for p in problems):
             problems.append(duplicate)
         result.records += 1
-        if not record.problems:
-            accepted.append(not problems)
         if problems:
             result.invalid += 1
             result.problems.extend(problems)
             continue
         result.valid += 1
-        if record.article is not None:
-            result.articles.append(record.article)
-    return accepted
+        if record.value is not None:
+            result.accepted.append(record.value)
 
 
 def _duplicate(
-    record: CheckedRecord,
+    record: CheckedRecord[Value],
     serial: int,
-    first_seen: dict[str, tuple[int, CheckedRecord]],
+    first_seen: dict[str, tuple[int, CheckedRecord[Value]]],
     settings: LoadSettings,
 ) -> Problem | None:
     """webUrl is an article's identity: the first record (in sorted input order)
@@ -289,7 +253,7 @@ def _duplicate(
     )
 
 
-def _url_line(record: CheckedRecord, settings: LoadSettings) -> int | None:
+def _url_line(record: CheckedRecord[Value], settings: LoadSettings) -> int | None:
     """The webUrl line, located by reading the file again when the fast YAML
     path skipped it (only front matter, one record per file, is read that way)."""
     if not record.url_line_deferred:

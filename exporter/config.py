@@ -42,6 +42,15 @@ class FeedAuthor:
 
 
 @dataclass(frozen=True, slots=True)
+class EntrySettings:
+    """The feed settings that reach an entry: today only the author fallback for
+    records without a provider. Renderers build entries from these alone, so an
+    entry fragment is made again when, and only when, one of them changes."""
+
+    author: FeedAuthor
+
+
+@dataclass(frozen=True, slots=True)
 class FeedConfig:
     """Everything a renderer needs besides the articles."""
 
@@ -53,6 +62,10 @@ class FeedConfig:
     language: str | None = None
     icon: str | None = None
     logo: str | None = None
+
+    @property
+    def entry_settings(self) -> EntrySettings:
+        return EntrySettings(self.author)
 
     def url_for(self, format_name: str) -> str:
         """The public URL of one feed file: its self link and verification base."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Severity(StrEnum):
@@ -44,6 +45,11 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         return where
+
+
+def problem_from_dict(data: dict[str, Any]) -> Problem:
+    """A Problem back from its JSON form (as orjson writes the dataclass)."""
+    return Problem(**{**data, "severity": Severity(data["severity"])})
 
 
 def json_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:

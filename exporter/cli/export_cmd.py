@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from exporter.cache import DEFAULT_CACHE_DIR, Cache
-from exporter.cache import ENVIRONMENT_VARIABLE as CACHE_ENVIRONMENT_VARIABLE
 from exporter.cli.options import (
+    ByteSize,
     Progress,
     jobs_option,
     jobs_or_default,
@@ -22,11 +21,18 @@ from exporter.cli.options import (
     verbosity,
 )
 from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
-from exporter.export import ExportRequest, ExportResult, ExportStatus, run_export
-from exporter.lock import DEFAULT_WAIT, LockBusy, OutputLock
+from exporter.export.pipeline import run_export
+from exporter.export.plan import Selection, parse_since
+from exporter.export.request import ExportRequest, ExportResult, ExportStatus
+from exporter.export.store import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_MAX_BYTES,
+    ENVIRONMENT_VARIABLE,
+    SIZE_VARIABLE,
+)
 from exporter.report import Report, write_report
-from exporter.select import Selection, parse_since
 from exporter.timings import dump_if_requested
+from exporter.write.lock import DEFAULT_WAIT, LockBusy, OutputLock
 
 FORMAT_NAMES = (*FEED_FILE_NAMES, "all")
 
@@ -123,11 +129,16 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    envvar=CACHE_ENVIRONMENT_VARIABLE,
+    envvar=ENVIRONMENT_VARIABLE,
     show_envvar=True,
-    help="Where checked files and the last export are remembered, so unchanged "
-    "inputs are not read again (default: .feed-exporter-cache).",
+    help="Where checked files, verified entries and the last export are remembered, so a "
+    "re-export costs only what changed (default: .feed-exporter-cache).",
 )
+@click.option(
+    "--cache-max-size", type=ByteSize(), default=DEFAULT_MAX_BYTES, envvar=SIZE_VARIABLE,
+    show_envvar=True, show_default="1GiB", metavar="SIZE",
+    help="Past this size the cache forgets what no export used recently.",
+)  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Check and render everything afresh.")
 @verbosity
 def export(
@@ -153,6 +164,7 @@ def export(
     max_depth: int,
     jobs: int | None,
     cache_dir: Path | None,
+    cache_max_size: int,
     no_cache: bool,
     quiet: bool,
     verbose: bool,
@@ -207,24 +219,24 @@ def export(
         stdout=sys.stdout.buffer if output == "-" else None,
         settings=settings_from(max_file_size, max_depth),
         jobs=jobs_or_default(jobs),
+        cache_dir=None if no_cache else cache_dir or DEFAULT_CACHE_DIR,
+        cache_max_bytes=cache_max_size,
     )
     inputs = record_paths(paths)
     lock = _lock(out_dir, wait) if request.stdout is None else None
-    cache = None if no_cache else Cache(cache_dir or DEFAULT_CACHE_DIR, request.settings)
     progress = Progress(enabled=not quiet and request.stdout is None, label="Exporting")
     try:
-        result = run_export(inputs, replace(request, cache=cache, progress=progress), feed)
+        result = run_export(inputs, replace(request, progress=progress), feed)
     finally:
         progress.close()
-        if cache is not None:
-            cache.close()
         if lock is not None:
             lock.release()
     if verbose:
         if result.reused:
-            click.echo("inputs and settings unchanged: the feeds on disk are current", err=True)
-        for path in result.written:
-            click.echo(f"{'kept' if result.reused else 'wrote'} {path}", err=True)
+            click.echo("the feeds on disk are current: nothing to write", err=True)
+        for written in result.outputs:
+            if written.path is not None:
+                click.echo(f"{'kept' if written.kept else 'wrote'} {written.path}", err=True)
     write_report(_report(result, quiet), output_format, sys.stderr)
     dump_if_requested()
     sys.exit(int(result.status))
@@ -232,7 +244,7 @@ def export(
 
 def _report(result: ExportResult, quiet: bool) -> Report:
     """Record problems, findings on our own feeds, and the summary, for stderr."""
-    problems = result.record_problems + result.feed_problems
+    problems = result.cache_problems + result.record_problems + result.feed_problems
     if quiet:
         problems = [problem for problem in problems if problem.is_error]
     summary = (

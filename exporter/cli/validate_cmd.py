@@ -62,7 +62,6 @@ def validate(
             settings_from(max_file_size, max_depth),
             progress=progress,
             jobs=jobs_or_default(jobs),
-            keep_articles=False,
         )
     except BrokenProcessPool:
         progress.close()

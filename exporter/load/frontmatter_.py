@@ -92,3 +92,8 @@ def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record |
         lines=document.lines,
         origins=document.origins,
     )
+
+
+def parse_front_matter_file(text: str, name: str, settings: LoadSettings) -> list[Record | Problem]:
+    """One file, one record: the signature every parser in `sources.PARSERS` has."""
+    return [parse_front_matter(text, name, settings)]

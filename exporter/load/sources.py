@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import BinaryIO
@@ -128,16 +129,32 @@ def read_source(
 
 
 def _parse(data: bytes, name: str, suffix: str, settings: LoadSettings) -> list[Record | Problem]:
-    # Imported on first use: finding and hashing inputs (an unchanged export is
-    # replayed from that alone) needs no YAML or JSON parser.
-    from exporter.load.frontmatter_ import parse_front_matter
-    from exporter.load.json_ import parse_json, parse_json_lines
-
     text = decode(data, name)
     if isinstance(text, Problem):
         return [text]
-    if suffix in JSON_SUFFIXES:
-        return list(parse_json(text, name, settings))
-    if suffix in JSON_LINES_SUFFIXES:
-        return list(parse_json_lines(text, name, settings))
-    return [parse_front_matter(text, name, settings)]
+    return list(PARSERS[suffix](text, name, settings))
+
+
+Parser = Callable[[str, str, LoadSettings], Iterable[Record | Problem]]
+
+
+def _loaded_on_use(target: str) -> Parser:
+    """A parser whose module is imported on first use: finding and hashing the
+    inputs (all an unchanged export does with them) needs no YAML or JSON parser."""
+    module_name, _, function_name = target.partition(":")
+
+    def parse(text: str, name: str, settings: LoadSettings) -> Iterable[Record | Problem]:
+        parser: Parser = getattr(importlib.import_module(module_name), function_name)
+        return parser(text, name, settings)
+
+    return parse
+
+
+# One line per input format: its suffixes and the function that reads it.
+PARSERS: dict[str, Parser] = {
+    **dict.fromkeys(
+        FRONT_MATTER_SUFFIXES, _loaded_on_use("exporter.load.frontmatter_:parse_front_matter_file")
+    ),
+    **dict.fromkeys(JSON_SUFFIXES, _loaded_on_use("exporter.load.json_:parse_json")),
+    **dict.fromkeys(JSON_LINES_SUFFIXES, _loaded_on_use("exporter.load.json_:parse_json_lines")),
+}

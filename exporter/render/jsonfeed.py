@@ -36,7 +36,7 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
     if author_url:
         author["url"] = author_url
     document["authors"] = [author]
-    document["items"] = [_item(view) for view in entry_views(articles, feed)]
+    document["items"] = [_item(view) for view in entry_views(articles, feed.entry_settings)]
     # Fixed key order, 2-space indent, real UTF-8 (no \u escapes), final newline:
     # byte for byte what json.dumps(indent=2, ensure_ascii=False) writes, 40x faster.
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

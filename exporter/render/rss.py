@@ -15,7 +15,7 @@ MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
 
 
 def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
-    entries = entry_views(articles, feed)
+    entries = entry_views(articles, feed.entry_settings)
     generator = new_generator("rss")
     generator.title(plain_text(feed.title))
     generator.description(plain_text(feed.description))

@@ -8,20 +8,15 @@ author fallback, tag de-duplication) is made here once; renderers only decide
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from exporter.config import FeedAuthor, FeedConfig
+from exporter.config import EntrySettings
 from exporter.content import body_to_html
 from exporter.model import Article, Image
-
-# Updated date of a feed with no entries when SOURCE_DATE_EPOCH is not set. Fixed
-# (never "now") so the output is reproducible; not 1970 because validators warn
-# about dates before 1990.
-EMPTY_FEED_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+from exporter.render.dates import latest, utc_seconds
 
 # Characters XML 1.0 forbids (lxml raises on them), lone surrogates (not encodable) and
 # C1 controls (legal, but validators warn: they are almost always mis-decoded text).
@@ -31,13 +26,6 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud80
 def plain_text(value: str) -> str:
     """`value` without the characters no feed should carry (same in every format)."""
     return _XML_ILLEGAL.sub("", value)
-
-
-def utc_seconds(moment: datetime) -> datetime:
-    """UTC, whole seconds: RFC 822 cannot carry fractions, so no format does."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime reached a renderer; records always carry a zone")
-    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +60,22 @@ class EntryView:
 # article object itself (hashing a whole Article per lookup cost more than the
 # lookup saved); the entry holds the article, so its id cannot be reused.
 VIEW_CACHE_SIZE = 1024
-_views: dict[int, tuple[Article, FeedAuthor, EntryView]] = {}
+_views: dict[int, tuple[Article, EntrySettings, EntryView]] = {}
 
 
-def entry_view(article: Article, feed: FeedConfig) -> EntryView:
+def entry_view(article: Article, settings: EntrySettings) -> EntryView:
     known = _views.get(id(article))
-    if known is not None and known[0] is article and known[1] == feed.author:
+    if known is not None and known[0] is article and known[1] == settings:
         return known[2]
-    view = _entry_view(article, feed.author)
+    view = _entry_view(article, settings)
     if len(_views) >= VIEW_CACHE_SIZE:
         del _views[next(iter(_views))]  # the oldest: batches are rendered in order
-    _views[id(article)] = (article, feed.author, view)
+    _views[id(article)] = (article, settings, view)
     return view
 
 
-def _entry_view(article: Article, feed_author: FeedAuthor) -> EntryView:
+def _entry_view(article: Article, settings: EntrySettings) -> EntryView:
+    feed_author = settings.author
     provider = article.provider
     summary = plain_text(article.excerpt or "").strip() or None
     tags = tuple(dict.fromkeys(t for t in (plain_text(x).strip() for x in article.topics) if t))
@@ -114,37 +103,11 @@ def _entry_view(article: Article, feed_author: FeedAuthor) -> EntryView:
     )
 
 
-def entry_views(articles: Sequence[Article], feed: FeedConfig) -> list[EntryView]:
-    return [entry_view(article, feed) for article in articles]
+def entry_views(articles: Sequence[Article], settings: EntrySettings) -> list[EntryView]:
+    """Views built from the entry settings alone (see `EntrySettings`)."""
+    return [entry_view(article, settings) for article in articles]
 
 
 def feed_updated(entries: Sequence[EntryView]) -> datetime:
     """The newest entry's date; for an empty feed SOURCE_DATE_EPOCH, else a fixed epoch."""
-    if entries:
-        return max(entry.published for entry in entries)
-    return _empty_feed_date()
-
-
-def articles_updated(articles: Sequence[Article]) -> datetime:
-    """`feed_updated` computed from articles, before any view is built."""
-    return latest([article.published_at for article in articles])
-
-
-def latest(published: Sequence[datetime]) -> datetime:
-    """`feed_updated` for entries published at these moments."""
-    if published:
-        return max(utc_seconds(moment) for moment in published)
-    return _empty_feed_date()
-
-
-def _empty_feed_date() -> datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        # An epoch past year 9999 (or past what the platform's time functions take)
-        # cannot be a date in any feed format: ignore it and use the fixed fallback,
-        # as for an unset or non-numeric value, rather than fail the export.
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError):
-            pass
-    return EMPTY_FEED_EPOCH
+    return latest([entry.published for entry in entries])

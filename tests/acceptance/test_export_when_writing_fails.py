@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from exporter.cli.main import cli
-from exporter.lock import LOCK_NAME, OutputLock
+from exporter.write.lock import LOCK_NAME, OutputLock
 from tests.support import REPO, SEED
 
 FILES = ("rss.xml", "atom.xml", "feed.json")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from exporter.lock import OutputLock
+from exporter.write.lock import OutputLock
 from tests.support import REPO
 
 pytestmark = pytest.mark.slow  # deselect with -m 'not slow'

@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from bench.corpus import write_corpus
-from exporter import collect, shards
+from exporter import collect
 from exporter.cli.main import cli
 from exporter.collect import PARALLEL_THRESHOLD
+from exporter.export import produce
 from tests.support import REPO as ROOT
 
 pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
@@ -45,7 +46,7 @@ def test_export_keeps_the_previous_feeds(
     assert CliRunner().invoke(cli, args).exit_code == 0
     before = {path.name: path.read_bytes() for path in out.iterdir()}
     # patched before the pool forks, so the workers inherit it (nothing is pickled)
-    monkeypatch.setattr(shards, "check_file", dies_in_a_worker(shards.check_file))
+    monkeypatch.setattr(produce, "check_file", dies_in_a_worker(produce.check_file))
     result = CliRunner().invoke(cli, [*args, "--since", "2000-01-01"])
     assert result.exit_code == 1
     assert "a worker process was killed" in result.stderr

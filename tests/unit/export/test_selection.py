@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from exporter.export.plan import Selection, newest_first, parse_since, select
 from exporter.problems import Severity
-from exporter.select import Selection, newest_first, parse_since, select
 from tests.support import article
 
 

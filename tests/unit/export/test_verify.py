@@ -12,16 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpus import write_corpus
 from exporter import render as render_registry
-from exporter.batches import export_articles
 from exporter.config import FeedConfig
-from exporter.export import ExportRequest, ExportStatus
+from exporter.export.fragments import verify
+from exporter.export.pipeline import run_export
+from exporter.export.plan import Selection
+from exporter.export.request import ExportRequest, ExportStatus
 from exporter.model import Article
 from exporter.problems import Problem
 from exporter.render import FORMATS
-from exporter.select import Selection
-from exporter.verify import verify
-from tests.support import NOW, check_feed, repo_config, seed_articles, varied_articles
+from tests.support import NOW, SEED, check_feed, repo_config, seed_articles, varied_articles
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:
@@ -131,7 +132,7 @@ def test_injected_renderer_bug_exits_3_and_writes_nothing(
     _break(format_name, monkeypatch, bug)
 
     request = ExportRequest(formats=("rss", "atom", "json"), out_dir=tmp_path, now=NOW)
-    result = export_articles(seed_articles(), request, repo_config())
+    result = run_export([str(SEED)], request, repo_config())
 
     assert result.status is ExportStatus.OUR_BUG
     assert result.written == []
@@ -144,13 +145,15 @@ def test_injected_renderer_bug_exits_3_and_writes_nothing(
 
 
 def test_successful_export_writes_what_was_verified(tmp_path: Path) -> None:
+    records = write_corpus(tmp_path / "records", 300, seed=8)
+    out = tmp_path / "out"
     request = ExportRequest(
         formats=("rss", "atom", "json"),
-        out_dir=tmp_path,
+        out_dir=out,
         selection=Selection(limit=50),
         now=NOW,
     )
-    result = export_articles(GENERATED, request, repo_config())
+    result = run_export([str(records)], request, repo_config())
     assert result.status is ExportStatus.OK
     assert result.exported == 50 and result.left_out == 250
     assert [p.name for p in result.written] == ["rss.xml", "atom.xml", "feed.json"]

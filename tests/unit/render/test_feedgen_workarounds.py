@@ -11,7 +11,7 @@ from lxml import etree
 
 from exporter.model import Article
 from exporter.render import FORMATS
-from exporter.render.view import EMPTY_FEED_EPOCH
+from exporter.render.dates import EMPTY_FEED_EPOCH
 from tests.support import article, repo_config
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from exporter import write as write_module
-from exporter.write import remove_leftovers, temp_path, write_atomic
+from exporter.write import atomic as write_module
+from exporter.write.atomic import AtomicFile, remove_leftovers, temp_path
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    with AtomicFile(target) as file:
+        file.write(data)
+        file.commit()
 
 
 def test_write_replaces_content_and_leaves_no_temp_file(tmp_path: Path) -> None:
@@ -68,12 +74,13 @@ def test_killed_writer_leaves_the_old_or_the_new_file(tmp_path: Path) -> None:
     script = (
         "import os, sys\n"
         "from pathlib import Path\n"
-        "from exporter import write\n"
-        "real = write.os.replace\n"
+        "from exporter.write import atomic\n"
         "def die(*a):\n"
         "    os.kill(os.getpid(), 9)\n"
-        "write.os.replace = die\n"
-        f"write.write_atomic(Path({str(target)!r}), b'new' * 100000)\n"
+        "atomic.os.replace = die\n"
+        f"file = atomic.AtomicFile(Path({str(target)!r}))\n"
+        "file.write(b'new' * 100000)\n"
+        "file.commit()\n"
     )
     process = subprocess.run([sys.executable, "-c", script], check=False)
     assert process.returncode == -9

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from exporter.lock import LOCK_NAME, LockBusy, OutputLock
+from exporter.write.lock import LOCK_NAME, LockBusy, OutputLock
 from tests.support import REPO
 
 
@@ -23,7 +23,7 @@ def _holder(folder: Path, seconds: float) -> subprocess.Popen[str]:
         f"""
         import sys, time
         from pathlib import Path
-        from exporter.lock import OutputLock
+        from exporter.write.lock import OutputLock
         with OutputLock(Path({str(folder)!r}), wait=0):
             print("locked", flush=True)
             time.sleep({seconds})
@@ -93,7 +93,7 @@ def test_forked_workers_do_not_keep_the_lock_alive(tmp_path: Path) -> None:
         f"""
         import os, sys, time
         from pathlib import Path
-        from exporter.lock import OutputLock
+        from exporter.write.lock import OutputLock
         lock = OutputLock(Path({str(tmp_path)!r}), wait=0)
         lock.acquire()
         child = os.fork()
@@ -131,7 +131,7 @@ def test_many_contenders_never_hold_the_lock_together(tmp_path: Path) -> None:
         f"""
         import os, time
         from pathlib import Path
-        from exporter.lock import OutputLock
+        from exporter.write.lock import OutputLock
         for _ in range(5):
             with OutputLock(Path({str(folder)!r}), wait=30):
                 with open({str(log)!r}, "a") as f:
@@ -164,7 +164,7 @@ def test_a_full_disk_while_writing_the_pid_still_gives_a_working_lock(
     def full(descriptor: int, data: bytes) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("exporter.lock.os.write", full)
+    monkeypatch.setattr("exporter.write.lock.os.write", full)
     lock = OutputLock(tmp_path, wait=0)
     lock.acquire()  # held, although the pid could not be written
     try:

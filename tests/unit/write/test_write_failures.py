@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from exporter.write import AtomicFile, commit_all, temp_path, write_atomic
+from exporter.write.atomic import AtomicFile, temp_path
+from exporter.write.sink import Sink, WriteFailed, deliver_all
 
 NAMES = ("rss.xml", "atom.xml", "feed.json")
 
@@ -20,6 +21,12 @@ def _previous(folder: Path) -> dict[str, bytes]:
     for name, data in versions.items():
         (folder / name).write_bytes(data)
     return versions
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    with AtomicFile(target) as file:
+        file.write(data)
+        file.commit()
 
 
 def _contents(folder: Path) -> dict[str, bytes]:
@@ -48,15 +55,16 @@ def test_disk_full_while_writing_any_feed_leaves_all_previous_files(
     """The disk fills up in the first, second or third file: nothing is replaced."""
     before = _previous(tmp_path)
     _disk_fills_after(limit, monkeypatch)
-    files: list[AtomicFile] = []
-    with pytest.raises(OSError) as raised:
+    sinks: list[Sink] = []
+    with pytest.raises(WriteFailed) as raised:
         for name in NAMES:
-            files.append(AtomicFile(tmp_path / name))
-            files[-1].write(b"new " * 500)
-        commit_all(files)
-    for file in files:
-        file.abort_unless_committed()
-    assert raised.value.errno == errno.ENOSPC
+            sinks.append(Sink(tmp_path / name))
+            sinks[-1].write(b"new " * 500)
+        deliver_all(sinks, None)
+    for sink in sinks:
+        sink.close()
+    assert isinstance(raised.value.__cause__, OSError)
+    assert raised.value.__cause__.errno == errno.ENOSPC
     assert _contents(tmp_path) == before
 
 
@@ -70,11 +78,11 @@ def test_short_writes_are_completed(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_fsync_error_in_the_last_file_keeps_every_previous_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """commit_all fsyncs every file before the first rename."""
+    """deliver_all fsyncs every file before the first rename."""
     before = _previous(tmp_path)
-    files = [AtomicFile(tmp_path / name) for name in NAMES]
-    for file in files:
-        file.write(b"new")
+    sinks = [Sink(tmp_path / name) for name in NAMES]
+    for sink in sinks:
+        sink.write(b"new")
     real_fsync = os.fsync
     calls = [0]
 
@@ -85,9 +93,31 @@ def test_fsync_error_in_the_last_file_keeps_every_previous_file(
         real_fsync(descriptor)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    with pytest.raises(OSError):
-        commit_all(files)
+    with pytest.raises(WriteFailed):
+        deliver_all(sinks, None)
+    for sink in sinks:
+        sink.close()
     assert _contents(tmp_path) == before
+
+
+def test_a_feed_with_the_bytes_already_there_is_left_alone(tmp_path: Path) -> None:
+    """Same bytes: the file keeps its inode and mtime (CDNs, If-Modified-Since)."""
+    before = _previous(tmp_path)
+    os.utime(tmp_path / "rss.xml", ns=(10**9, 10**9))
+    inode = (tmp_path / "rss.xml").stat().st_ino
+    sinks = [Sink(tmp_path / name) for name in NAMES]
+    sinks[0].write(before["rss.xml"])
+    sinks[1].write(b"new atom")
+    sinks[2].write(before["feed.json"][:-1])  # one byte shorter
+    deliver_all(sinks, None)
+    for sink in sinks:
+        sink.close()
+    assert [sink.kept for sink in sinks] == [True, False, False]
+    assert (tmp_path / "rss.xml").stat().st_mtime_ns == 10**9
+    assert (tmp_path / "rss.xml").stat().st_ino == inode
+    assert _contents(tmp_path) == {
+        "rss.xml": before["rss.xml"], "atom.xml": b"new atom", "feed.json": before["feed.json"][:-1]
+    }  # fmt: skip
 
 
 def test_permission_denied_for_the_temporary_file(

@@ -1,17 +1,24 @@
-"""Which articles go into a feed, and in what order.
+"""Which entries go into which feed, in what order, made of which fragments.
 
 Newest first (some readers stop at the first item they already know), ties
 broken by id so the order, and so the bytes, never depend on file-system order.
+A feed's plan names its head and every fragment by key; since keys cover
+everything that shapes the bytes, two equal plans are two equal files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Generic, Protocol, TypeVar
 
+from exporter.config import FeedConfig
+from exporter.export.fragments import Entry
 from exporter.problems import Problem, Severity
+from exporter.render import get_format
+from exporter.render.dates import latest
 
 
 class Selectable(Protocol):
@@ -105,3 +112,64 @@ def select(articles: Sequence[Item], selection: Selection) -> Selected[Item]:
     if selection.limit is not None:
         unique = unique[: selection.limit]
     return Selected(articles=unique, problems=problems, dropped=len(articles) - len(unique))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """One feed file: its head (the document without entries, for `updated`)
+    and its entries' fragments, in order."""
+
+    format_name: str
+    file_name: str
+    public_url: str
+    updated: datetime
+    head: str  # key of the head fragment
+    entries: tuple[Entry, ...]
+    keys: tuple[str, ...]  # the entries' fragment keys, in order
+
+    @property
+    def digest(self) -> str:
+        """Equal for equal plans, hence for equal files."""
+        digest = hashlib.sha256(self.head.encode())
+        for key in self.keys:
+            digest.update(key.encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    feeds: tuple[FeedPlan, ...]
+    problems: list[Problem]  # duplicate ids, left out
+    exported: int
+    left_out: int
+
+
+KeyOf = Callable[[str, str], str]  # (format, article digest) -> fragment key
+HeadKeyOf = Callable[[str, datetime], str]  # (format, updated) -> head key
+
+
+def plan_feeds(
+    accepted: Sequence[Entry],
+    selection: Selection,
+    formats: Sequence[str],
+    feed: FeedConfig,
+    key_of: KeyOf,
+    head_key_of: HeadKeyOf,
+) -> Plan:
+    """The same selection, in the same order, for every format."""
+    selected = select(accepted, selection)
+    entries = tuple(selected.articles)
+    updated = latest([entry.published_at for entry in entries])
+    feeds = tuple(
+        FeedPlan(
+            format_name=name,
+            file_name=get_format(name).file_name,
+            public_url=feed.url_for(name),
+            updated=updated,
+            head=head_key_of(name, updated),
+            entries=entries,
+            keys=tuple(key_of(name, entry.digest) for entry in entries),
+        )
+        for name in formats
+    )
+    return Plan(feeds, selected.problems, len(entries), selected.dropped)

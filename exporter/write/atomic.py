@@ -5,9 +5,9 @@ The bytes go to a temporary file in the same folder (same file system, so
 the folder entry is fsynced. Temporary names carry the writer's pid
 (`.rss.xml.<pid>.tmp`) so a later run can remove leftovers of a killed one.
 
-Several feeds are committed together with `commit_all`: every temporary file is
-written and fsynced before the first rename, so a full disk or a permission or
-I/O error leaves every previous feed untouched.
+Several feeds are committed together (`exporter.write.sink`): every temporary
+file is written and fsynced before the first rename, so a full disk or a
+permission or I/O error leaves every previous feed untouched.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 # Created exclusively and never through a symbolic link planted at its name.
@@ -102,29 +101,6 @@ class AtomicFile:
 
     def __exit__(self, kind: object, error: object, traceback: object) -> None:
         self.abort_unless_committed()
-
-
-def commit_all(files: Sequence[AtomicFile]) -> None:
-    """Commit several files: all are fsynced before the first rename, so an error
-    while preparing any of them leaves every target untouched (and every
-    temporary file removed). Only a failing rename, which within one folder
-    means the target itself is broken (say, a folder), can leave some replaced."""
-    try:
-        for file in files:
-            file.prepare()
-        for file in files:
-            file.commit()
-    except BaseException:
-        for file in files:
-            file.abort_unless_committed()
-        raise
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Replace `target` with `data` atomically; raises OSError if it cannot."""
-    with AtomicFile(target) as output:
-        output.write(data)
-        output.commit()
 
 
 def remove_leftovers(target: Path) -> list[Path]:

@@ -1,21 +1,26 @@
 """Where a feed's bytes go while it is streamed, and the one error writing raises.
 
 A feed is written into a temporary file beside its target and renamed over it
-only when every feed of the run is complete (`exporter.write.AtomicFile`), or
-into a spooled buffer when it goes to standard output. Every OSError on the way
-leaves as `WriteFailed`, naming the file it was meant for.
+only when every feed of the run is complete (`exporter.write.atomic.AtomicFile`),
+or into a spooled buffer when it goes to standard output. A feed whose bytes
+equal the file already there is not renamed over it: the file keeps its mtime,
+so CDNs and `If-Modified-Since` see no change. Every OSError on the way leaves
+as `WriteFailed`, naming the file it was meant for.
 """
 
 from __future__ import annotations
 
 import errno
 import hashlib
+import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from exporter.write import AtomicFile
+from exporter.load.text import file_digest
+from exporter.write.atomic import AtomicFile
 
 
 class WriteFailed(Exception):
@@ -30,14 +35,26 @@ class WriteFailed(Exception):
         self.wrong_path = error.errno in (errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
 
 
+def unchanged(target: Path, size: int, digest: str) -> bool:
+    """`target` holds exactly `size` bytes with this SHA-256 (a cheap size test first)."""
+    try:
+        if os.stat(target).st_size != size:
+            return False
+    except OSError:
+        return False
+    return file_digest(str(target), size) == digest
+
+
 class Sink:
     """Where one feed's bytes go while it is streamed: a temporary file beside the
-    target (renamed over it on commit), or a spooled buffer for standard output.
-    Every OSError leaves as WriteFailed naming the target."""
+    target (renamed over it on delivery unless the target already holds the same
+    bytes), or a spooled buffer for standard output. Every OSError leaves as
+    WriteFailed naming the target."""
 
     def __init__(self, target: Path | None) -> None:
         self.target = target
         self.size = 0
+        self.kept = False  # delivered by keeping the identical file already there
         self._digest = hashlib.sha256()  # of exactly the bytes written
         try:
             self._file = AtomicFile(target) if target is not None else None
@@ -65,15 +82,20 @@ class Sink:
 
     def prepare(self) -> None:
         """Write the temporary file through to disk; the target is still untouched."""
+        if self._file is None or self.target is None:
+            return
+        if unchanged(self.target, self.size, self.digest):
+            self._file.abort()
+            self.kept = True
+            return
         try:
-            if self._file is not None:
-                self._file.prepare()
+            self._file.prepare()
         except OSError as error:
             raise WriteFailed(self.target, error) from error
 
     def deliver(self, stdout: BinaryIO | None) -> None:
         try:
-            if self._file is not None:
+            if self._file is not None and not self.kept:
                 self._file.commit()
             elif self._buffer is not None and stdout is not None:
                 self._buffer.seek(0)
@@ -87,3 +109,14 @@ class Sink:
             self._file.abort_unless_committed()
         if self._buffer is not None:
             self._buffer.close()
+
+
+def deliver_all(sinks: Sequence[Sink], stdout: BinaryIO | None) -> None:
+    """Every feed is fsynced before the first rename, so a full disk or an I/O
+    error at this last step still leaves all previous feeds untouched."""
+    for sink in sinks:
+        sink.prepare()
+    for sink in sinks:
+        sink.deliver(stdout)
+    if stdout is not None:
+        stdout.flush()

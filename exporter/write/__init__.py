@@ -1,0 +1,1 @@
+"""Writing feeds: atomic files, the sinks a feed streams into, the output-folder lock."""
