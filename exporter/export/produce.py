@@ -73,11 +73,10 @@ class RenderSpec:
 
 @dataclass(frozen=True, slots=True)
 class ProduceJob:
-    """Files to check (and whose records to render): `keys` holds, per file, the
-    key its outcome is stored under when the parent could hash it."""
+    """Files to check, and whose records to render."""
 
     names: tuple[str, ...]
-    keys: tuple[tuple[str, str] | None, ...]  # (outcome key, file digest) per name
+    remember: bool  # give back each outcome to store, keyed by the bytes checked
     load: LoadSettings
     cache_dir: Path | None  # where to ask whether a fragment exists already
     render: RenderSpec | None  # None: check only, render what the plan picks later
@@ -109,10 +108,9 @@ def run_job(
         checked = check_file(name, job.load, stdin)
         entries = checked.with_values(_entry)
         outcomes.append(entries)
-        known = job.keys[index]
-        # stored only if the bytes checked are the bytes the key was made from
-        if known is not None and checked.digest == known[1]:
-            fresh.append((known[0], encode_outcome(entries)))
+        if job.remember and name != STDIN and checked.digest is not None:
+            key = outcome_key(job.load, name, checked.digest)
+            fresh.append((key, encode_outcome(entries)))
         for record, summary in zip(checked.records, entries.records, strict=True):
             if record.problems or record.value is None or summary.value is None:
                 continue
@@ -279,16 +277,19 @@ def produce(
     then merged in input order; the fragments made on the way are in `cache`.
     The very same inputs as a run before give that run's collection at once."""
     with stage("look up"):
-        keys = _outcome_keys(inputs, load, cache)
+        # A cache that never saw a file has nothing to find: the workers hash
+        # what they read instead of this process hashing every file first.
+        looked_up = cache.persistent and cache.has_outcomes()
+        keys: list[str | None] = _outcome_keys(inputs, load) if looked_up else [None] * len(inputs)
         whole = _collection_key(keys)
         remembered = cache.collection(whole) if whole is not None else None
         collection = decode_collection(remembered) if remembered is not None else None
         if collection is not None:
             return collection
-        stored = cache.outcomes([key for key, _ in filter(None, keys)])
+        stored = cache.outcomes([key for key in keys if key is not None])
         known: dict[int, FileOutcome[Entry]] = {}
         for index, key in enumerate(keys):
-            value = stored.get(key[0]) if key is not None else None
+            value = stored.get(key) if key is not None else None
             outcome = decode_outcome(value) if value is not None else None
             if outcome is not None:
                 known[index] = outcome
@@ -296,7 +297,7 @@ def produce(
     shards = [
         ProduceJob(
             tuple(inputs[i] for i in todo[start : start + SHARD_FILES]),
-            tuple(keys[i] for i in todo[start : start + SHARD_FILES]),
+            cache.persistent,
             load,
             cache.folder if cache.persistent else None,
             render,
@@ -309,17 +310,20 @@ def produce(
     first_seen: dict[str, tuple[int, CheckedRecord[Entry]]] = {}
     for index in range(len(inputs)):
         outcome = known.get(index) or next(fresh)
+        if index not in known and inputs[index] != STDIN and outcome.digest is not None:
+            keys[index] = outcome_key(load, inputs[index], outcome.digest)
         merge_outcome(outcome, collection, first_seen, load)
         if progress is not None:
             progress(index + 1, len(inputs))
     cache.flush()
     sort_problems(collection)
+    whole = _collection_key(keys) if cache.persistent else None
     if whole is not None:
         cache.store_collection(whole, encode_collection(collection))
     return collection
 
 
-def _collection_key(keys: Sequence[tuple[str, str] | None]) -> str | None:
+def _collection_key(keys: Sequence[str | None]) -> str | None:
     """The key of a whole input set: its files' keys in order (each covers the
     file's name and bytes, the load bounds and the code). None if a file
     cannot be looked up."""
@@ -328,22 +332,18 @@ def _collection_key(keys: Sequence[tuple[str, str] | None]) -> str | None:
     digest = hashlib.sha256()
     for key in keys:
         assert key is not None
-        digest.update(key[0].encode())
+        digest.update(key.encode())
     return digest.hexdigest()
 
 
-def _outcome_keys(
-    inputs: Sequence[str], load: LoadSettings, cache: Cache
-) -> list[tuple[str, str] | None]:
-    """Per input, the key its outcome is stored under and the digest of its
-    bytes; None where it cannot be looked up (no cache, standard input, a file
-    that is not regular or too large: those are checked, and reported, afresh)."""
-    if not cache.persistent:
-        return [None] * len(inputs)
-    keys: list[tuple[str, str] | None] = []
+def _outcome_keys(inputs: Sequence[str], load: LoadSettings) -> list[str | None]:
+    """Per input, the key its outcome is stored under; None where it cannot be
+    looked up (standard input, a file that is not regular or too large: those
+    are checked, and reported, afresh)."""
+    keys: list[str | None] = []
     for name in inputs:
         digest = file_digest(name, load.max_bytes) if name != STDIN else None
-        keys.append((outcome_key(load, name, digest), digest) if digest is not None else None)
+        keys.append(outcome_key(load, name, digest) if digest is not None else None)
     return keys
 
 
@@ -374,7 +374,7 @@ def render_missing(
     jobs_list = [
         ProduceJob(
             tuple(names[start : start + SHARD_FILES]),
-            (None,) * len(names[start : start + SHARD_FILES]),
+            False,
             load,
             cache.folder if cache.persistent else None,
             render,

@@ -46,6 +46,7 @@ DEFAULT_MAX_BYTES = 1 << 30  # 100,000 records in three formats take about 600 M
 _FORMAT = "2"  # bump when the stored shape changes: older caches are rebuilt
 _BUSY_TIMEOUT = 1.0  # seconds to wait for another export's write lock
 _BATCH = 512  # rows per statement or transaction
+_FRAGMENT_BATCH = 8192  # fragment rows per transaction: fewer rewrites of index pages
 _DAY = 86_400
 _KEEP_AFTER_EVICTION = 0.75  # of the bound: room for a few runs before the next one
 _INDEX, _PACK, _LOCK = "index.sqlite", "fragments.pack", "lock"
@@ -109,6 +110,7 @@ class Cache:
         self._touched: set[str] = set()  # fragments this run used: never evicted by it
         self._stale: dict[str, list[str]] = {"outcomes": [], "fragments": []}
         self._pending: list[tuple[str, bytes, int]] = []  # outcomes not yet written
+        self._pending_fragments: list[tuple[object, ...]] = []  # their index rows, likewise
         self._made: dict[str, Location] = {}  # fragments added by this process
         self._transient: set[str] = set()  # ... that must not outlive this run
         self._damaged = False
@@ -153,7 +155,10 @@ class Cache:
         db = sqlite3.connect(target, timeout=_BUSY_TIMEOUT, isolation_level=None)
         with contextlib.suppress(sqlite3.Error):  # e.g. a file system without WAL
             db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        # The cache is disposable: no fsync (checkpoints of a cold run's index
+        # cost a quarter of a second in them); a database a crash left damaged is
+        # detected and rebuilt like any other.
+        db.execute("PRAGMA synchronous=OFF")
         # 100,000 records index 300,000 fragments under random keys: a page cache
         # that holds the index keeps inserts from re-reading its pages.
         db.execute("PRAGMA cache_size=-65536")
@@ -206,8 +211,13 @@ class Cache:
 
     # -- checked files ----------------------------------------------------------
 
+    def has_outcomes(self) -> bool:
+        """Any checked file stored at all (else there is nothing to look up)."""
+        return bool(self._rows("SELECT 1 FROM outcomes LIMIT 1", ()))
+
     def outcomes(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The stored outcomes of several checked files (one query per batch)."""
+        self.flush()  # those this process stored too
         found: dict[str, bytes] = {}
         for start in range(0, len(keys), _BATCH):
             batch = keys[start : start + _BATCH]
@@ -236,14 +246,23 @@ class Cache:
 
     def store_outcome(self, key: str, value: bytes) -> None:
         self._pending.append((key, value, self._today))
-        if len(self._pending) >= _BATCH:
+        if len(self._pending) >= _FRAGMENT_BATCH:
             self.flush()
 
     def flush(self) -> None:
-        """Write the outcomes stored so far, in one transaction (all or none)."""
+        """Write the outcomes and fragment rows stored so far, each kind in one
+        transaction (all or none), in key order: random keys inserted in
+        order share the index pages each transaction rewrites."""
         rows, self._pending = self._pending, []
         if rows:
+            rows.sort()
             self._transaction("INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?)", rows)
+        places, self._pending_fragments = self._pending_fragments, []
+        if places:
+            places.sort(key=lambda row: str(row[0]))
+            self._transaction(
+                "INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?, ?, ?)", places
+            )
 
     # -- fragments --------------------------------------------------------------
 
@@ -275,8 +294,9 @@ class Cache:
                 (fragment.key, location.offset, location.length, location.crc, location.lines,
                  findings, self._today)
             )  # fmt: skip
-        if rows:
-            self._transaction("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self._pending_fragments += rows
+        if len(self._pending_fragments) >= _FRAGMENT_BATCH:
+            self.flush()
 
     def locate(self, keys: Iterable[str]) -> dict[str, Location]:
         """Where each known fragment is; unknown keys are left out."""
@@ -468,7 +488,6 @@ class Cache:
     def _query(self, query: str, values: tuple[object, ...]) -> tuple[Any, ...] | None:
         if self._db is None:
             return None
-        self.flush()  # a lookup sees every row stored before it
         try:
             row: tuple[Any, ...] | None = self._db.execute(query, values).fetchone()
         except sqlite3.Error as error:
@@ -477,9 +496,10 @@ class Cache:
         return row
 
     def _rows(self, query: str, values: Sequence[object]) -> list[tuple[Any, ...]]:
+        """Rows written by others and by `flush`: what this process stored since
+        is in its own memory (`_made`), so a lookup does not wait for a write."""
         if self._db is None:
             return []
-        self.flush()  # a lookup sees every row stored before it
         try:
             return self._db.execute(query, values).fetchall()
         except sqlite3.Error as error:

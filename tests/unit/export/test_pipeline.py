@@ -128,7 +128,7 @@ def test_a_small_limit_renders_only_the_chosen_records(records: Path, tmp_path: 
 def test_records_the_filters_drop_are_not_rendered(records: Path) -> None:
     names = tuple(sorted(str(path) for path in records.iterdir() if path.suffix == ".md"))[:20]
     spec = produce.RenderSpec(NAMES, feed().entry_settings, NOW, NOW)
-    job = produce.ProduceJob(names, (None,) * len(names), LoadSettings(), None, spec)
+    job = produce.ProduceJob(names, False, LoadSettings(), None, spec)
     everything = produce.run_job(job)
     dates = sorted(
         record.value.published_at
