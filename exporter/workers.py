@@ -1,10 +1,11 @@
-"""Process pools for a run: started early, and never outliving the exporter.
+"""Process pools for a run: started when first needed, never outliving the exporter.
 
 Pool processes are forked from this one when the first task is submitted. A
 pool started after 100,000 articles are in memory would begin as a copy of all
 of them (CPython's garbage collector writes to every object it visits, so
-copy-on-write does not keep that memory shared); started first, its workers
-stay small and hold only the batch they work on.
+copy-on-write does not keep that memory shared); the export's parent never
+holds articles, only small summaries, so its workers stay small. An unchanged
+re-export never needs them and forks nothing.
 
 A worker blocks on its task queue; if the exporter is killed (SIGKILL runs no
 cleanup) it would wait there forever. Each worker watches its parent and exits
@@ -45,16 +46,35 @@ def new_pool(jobs: int) -> ProcessPoolExecutor:
     )
 
 
+class LazyPool(Executor):
+    """A pool of processes started at its first task: a run that finds nothing
+    to check or render (an unchanged re-export) forks nothing. What the parent
+    holds by then is small (summaries of the records, never their articles)."""
+
+    def __init__(self, jobs: int) -> None:
+        self._jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(
+        self, fn: Callable[..., Result], /, *args: object, **kwargs: object
+    ) -> Future[Result]:
+        if self._pool is None:
+            self._pool = new_pool(self._jobs)
+        return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 @contextmanager
 def worker_pool(jobs: int) -> Iterator[Executor | None]:
-    """A pool of `jobs` processes, or None when the run is single-process."""
+    """A pool of `jobs` processes (started when first used), or None when the
+    run is single-process."""
     if jobs <= 1:
         yield None
         return
-    with new_pool(jobs) as pool:
-        # With the fork start method every worker starts at the first task:
-        # start them now, not when articles have been loaded (e.g. from the cache).
-        pool.submit(int).result()
+    with LazyPool(jobs) as pool:
         yield pool
 
 

@@ -102,12 +102,17 @@ def article_digest(article: Article) -> str:
 def fragment_key(
     format_name: str, settings: EntrySettings, article: str, pinned_now: datetime | None
 ) -> str:
-    """One article's entry in one format. `pinned_now` (tests pin the clock of
-    the date checks) is part of the key: findings made under another clock
-    must not be replayed."""
-    digest = _entry_prefix(format_name, settings, pinned_now).copy()
-    digest.update(article.encode())
-    return digest.hexdigest()
+    """One article's entry in one format: the format's salt, then the article's
+    digest (joined, not hashed again: an unchanged export names 30,000 of them).
+    `pinned_now` (tests pin the clock of the date checks) is part of the salt:
+    findings made under another clock must not be replayed."""
+    return entry_salt(format_name, settings, pinned_now) + article
+
+
+@cache
+def entry_salt(format_name: str, settings: EntrySettings, pinned_now: datetime | None) -> str:
+    """What every fragment key of one format shares (code, settings, clock)."""
+    return _entry_prefix(format_name, settings, pinned_now).hexdigest()
 
 
 @cache

@@ -42,7 +42,7 @@ from exporter.problems import Problem, problem_from_dict
 from exporter.render import get_format
 from exporter.timings import stage
 from exporter.workers import WORKER_DIED, worker_pool
-from exporter.write.sink import Sink, WriteFailed, deliver_all, unchanged
+from exporter.write.sink import Sink, WriteFailed, deliver_all, signature, unchanged
 
 # A --limit below this share of the inputs renders only the chosen records, in
 # a second round (10,000 records, --limit 50: 4.6 s instead of 7.0 s cold).
@@ -101,6 +101,7 @@ def _export(
             request.selection,
             request.formats,
             feed,
+            spec.salt,
             spec.key,
             lambda name, updated: head_key(name, feed, updated, spec.pinned),
         )
@@ -249,8 +250,8 @@ def _write(
         for sink in sinks:
             sink.close()
     _delivered(result, sinks, request)
-    if request.stdout is None and sinks:
-        cache.store_export_state(request.out_dir, _state(plan, result))
+    if request.stdout is None and (sinks or any(not o.signed for o in result.outputs)):
+        cache.store_export_state(request.out_dir, _state(plan, result, request))
 
 
 def _kept(plan: Plan, request: ExportRequest, cache: Cache) -> dict[str, FeedOutput]:
@@ -271,11 +272,17 @@ def _kept(plan: Plan, request: ExportRequest, cache: Cache) -> dict[str, FeedOut
 
 
 def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> FeedOutput | None:
+    """The file is the one the last run wrote when its inode, size and change
+    time are (no write, not even one that restores the mtime, keeps the change
+    time: only a clock set back could fake it); else its bytes are hashed."""
     if not isinstance(last, dict):
         return None
     target = request.out_dir / feed_plan.file_name
     try:
-        if last["plan"] != feed_plan.digest or not unchanged(target, last["size"], last["digest"]):
+        if last["plan"] != feed_plan.digest:
+            return None
+        signed = last["signature"] == signature(target)
+        if not signed and not unchanged(target, last["size"], last["digest"]):
             return None
         problems = [problem_from_dict(problem) for problem in last["problems"]]
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -287,6 +294,7 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
         digest=last["digest"],
         path=target,
         kept=True,
+        signed=signed,
     )
 
 
@@ -317,7 +325,7 @@ def _our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:
     )
 
 
-def _state(plan: Plan, result: ExportResult) -> dict[str, Any]:
+def _state(plan: Plan, result: ExportResult, request: ExportRequest) -> dict[str, Any]:
     """What the next run compares its plans and files with."""
     return {
         "feeds": {
@@ -325,6 +333,7 @@ def _state(plan: Plan, result: ExportResult) -> dict[str, Any]:
                 "plan": feed_plan.digest,
                 "size": output.size,
                 "digest": output.digest,
+                "signature": signature(request.out_dir / feed_plan.file_name),
                 "problems": output.problems,
             }
             for feed_plan, output in zip(plan.feeds, result.outputs, strict=True)

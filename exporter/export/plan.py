@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Generic, Protocol, TypeVar
 
 from exporter.config import FeedConfig
@@ -114,10 +115,11 @@ def select(articles: Sequence[Item], selection: Selection) -> Selected[Item]:
     return Selected(articles=unique, problems=problems, dropped=len(articles) - len(unique))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FeedPlan:
     """One feed file: its head (the document without entries, for `updated`)
-    and its entries' fragments, in order."""
+    and its entries' fragments, in order. An entry's fragment key is a function
+    of the format's `salt` (entry settings, code) and the article's digest."""
 
     format_name: str
     file_name: str
@@ -125,14 +127,24 @@ class FeedPlan:
     updated: datetime
     head: str  # key of the head fragment
     entries: tuple[Entry, ...]
-    keys: tuple[str, ...]  # the entries' fragment keys, in order
+    salt: str  # what every fragment key of this feed shares
+    key_of: Callable[[str], str]  # article digest -> fragment key
+    _keys: tuple[str, ...] | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The entries' fragment keys, in order (made when first needed: an
+        unchanged export only compares digests)."""
+        if self._keys is None:
+            self._keys = tuple(self.key_of(entry.digest) for entry in self.entries)
+        return self._keys
 
     @property
     def digest(self) -> str:
         """Equal for equal plans, hence for equal files."""
-        digest = hashlib.sha256(self.head.encode())
-        for key in self.keys:
-            digest.update(key.encode())
+        digest = hashlib.sha256(f"{self.head}\0{self.salt}".encode())
+        for entry in self.entries:
+            digest.update(entry.digest.encode())
         return digest.hexdigest()
 
 
@@ -144,6 +156,7 @@ class Plan:
     left_out: int
 
 
+SaltOf = Callable[[str], str]  # format -> what its fragment keys share
 KeyOf = Callable[[str, str], str]  # (format, article digest) -> fragment key
 HeadKeyOf = Callable[[str, datetime], str]  # (format, updated) -> head key
 
@@ -153,6 +166,7 @@ def plan_feeds(
     selection: Selection,
     formats: Sequence[str],
     feed: FeedConfig,
+    salt_of: SaltOf,
     key_of: KeyOf,
     head_key_of: HeadKeyOf,
 ) -> Plan:
@@ -168,7 +182,8 @@ def plan_feeds(
             updated=updated,
             head=head_key_of(name, updated),
             entries=entries,
-            keys=tuple(key_of(name, entry.digest) for entry in entries),
+            salt=salt_of(name),
+            key_of=partial(key_of, name),
         )
         for name in formats
     )

@@ -39,7 +39,7 @@ from exporter.collect import (
 )
 from exporter.config import EntrySettings, FeedConfig
 from exporter.export.fragments import Entry, Fragment, make_fragments, make_head
-from exporter.export.keys import article_digest, fragment_key, outcome_key
+from exporter.export.keys import article_digest, entry_salt, fragment_key, outcome_key
 from exporter.export.plan import Selection, passes_filters
 from exporter.export.store import Cache
 from exporter.load.settings import LoadSettings
@@ -69,6 +69,9 @@ class RenderSpec:
 
     def key(self, format_name: str, digest: str) -> str:
         return fragment_key(format_name, self.settings, digest, self.pinned)
+
+    def salt(self, format_name: str) -> str:
+        return entry_salt(format_name, self.settings, self.pinned)
 
 
 @dataclass(frozen=True, slots=True)

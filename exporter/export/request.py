@@ -58,6 +58,7 @@ class FeedOutput:
     digest: str = ""
     path: Path | None = None
     kept: bool = False
+    signed: bool = False  # kept, known by the file's signature alone (not hashed)
 
 
 @dataclass(slots=True)

@@ -46,6 +46,7 @@ DEFAULT_MAX_BYTES = 1 << 30  # 100,000 records in three formats take about 600 M
 _FORMAT = "2"  # bump when the stored shape changes: older caches are rebuilt
 _BUSY_TIMEOUT = 1.0  # seconds to wait for another export's write lock
 _BATCH = 512  # rows per statement or transaction
+_SCAN_OVER = 4096  # keys wanted at once past which reading the whole index may pay
 _FRAGMENT_BATCH = 8192  # fragment rows per transaction: fewer rewrites of index pages
 _DAY = 86_400
 _KEEP_AFTER_EVICTION = 0.75  # of the bound: room for a few runs before the next one
@@ -308,18 +309,26 @@ class Cache:
                 found[key] = made
             elif key not in found:
                 wanted.append(key)
-        for start in range(0, len(wanted), _BATCH):
-            batch = wanted[start : start + _BATCH]
-            query = (
-                "SELECT key, offset, length, crc, lines, findings, used FROM fragments"
-                f" WHERE key IN ({_marks(batch)})"
-            )
-            for key, offset, length, crc, lines, findings, used in self._rows(query, batch):
-                found[key] = Location(offset, length, crc, lines, bytes(findings))
-                self._touched.add(key)
-                if used < self._today:
-                    self._stale["fragments"].append(key)
+        columns = "SELECT key, offset, length, crc, lines, findings, used FROM fragments"
+        if len(wanted) > _SCAN_OVER and len(wanted) * 4 > self._count("fragments"):
+            # most of the index: reading it all costs half of asking for each key
+            wanted_set = set(wanted)
+            rows = [row for row in self._rows(columns, ()) if row[0] in wanted_set]
+        else:
+            rows = []
+            for start in range(0, len(wanted), _BATCH):
+                batch = wanted[start : start + _BATCH]
+                rows += self._rows(f"{columns} WHERE key IN ({_marks(batch)})", batch)
+        for key, offset, length, crc, lines, findings, used in rows:
+            found[key] = Location(offset, length, crc, lines, bytes(findings))
+            self._touched.add(key)
+            if used < self._today:
+                self._stale["fragments"].append(key)
         return found
+
+    def _count(self, table: str) -> int:
+        rows = self._rows(f"SELECT count(*) FROM {table}", ())
+        return int(rows[0][0]) if rows else 0
 
     def known(self, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` that have a fragment."""

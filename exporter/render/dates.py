@@ -34,8 +34,8 @@ def articles_updated(articles: Sequence[Article]) -> datetime:
 
 def latest(published: Sequence[datetime]) -> datetime:
     """`feed_updated` for entries published at these moments."""
-    if published:
-        return max(utc_seconds(moment) for moment in published)
+    if published:  # truncating to seconds keeps the order: the newest, truncated
+        return utc_seconds(max(published))
     return _empty_feed_date()
 
 

@@ -35,6 +35,17 @@ class WriteFailed(Exception):
         self.wrong_path = error.errno in (errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG)
 
 
+def signature(target: Path) -> list[int] | None:
+    """What identifies one version of a file without reading it: device, inode,
+    size, mtime and change time (any write, and any mtime reset, moves the
+    change time)."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return None
+    return [info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
 def unchanged(target: Path, size: int, digest: str) -> bool:
     """`target` holds exactly `size` bytes with this SHA-256 (a cheap size test first)."""
     try:
