@@ -1,11 +1,11 @@
 """A stage stopwatch for the pipeline, so the benchmark can say where time goes.
 
 `with stage("load"):` adds the wall time of the block to that stage's total;
-`with stage("load") as timer: timer.add(len(records))` also counts what the
-stage handled. Put one stage around a loop, never one per record: the cost is
-two `perf_counter()` calls and a dict update per block. Nested stages are
-timed independently (an outer stage includes its inner ones). Work done in
-worker processes is timed there and handed back with `add_seconds`.
+`count("entries rendered", n)` counts what a stage made. Put one stage around
+a loop, never one per record: the cost is two `perf_counter()` calls and a
+dict update per block. Nested stages are timed independently (an outer stage
+includes its inner ones). Work done in worker processes is counted where its
+results arrive.
 
 The totals live in this process only. When the environment variable
 FEED_EXPORTER_TIMINGS names a file, the CLI calls `dump_if_requested()` at
@@ -29,7 +29,7 @@ _started = time.perf_counter()
 
 
 class Stage:
-    """One timed block; `add(n)` counts items (records, files, bytes) for its stage."""
+    """One timed block."""
 
     __slots__ = ("_start", "name")
 
@@ -51,9 +51,6 @@ class Stage:
         elapsed = time.perf_counter() - self._start
         _seconds[self.name] = _seconds.get(self.name, 0.0) + elapsed
 
-    def add(self, count: int = 1) -> None:
-        _counts[self.name] = _counts.get(self.name, 0) + count
-
 
 def stage(name: str) -> Stage:
     """A context manager that adds the block's wall time to stage `name`."""
@@ -63,17 +60,6 @@ def stage(name: str) -> Stage:
 def count(name: str, amount: int = 1) -> None:
     """Count items for stage `name` without timing anything."""
     _counts[name] = _counts.get(name, 0) + amount
-
-
-def add_seconds(name: str, seconds: float, amount: int = 0) -> None:
-    """Add time measured elsewhere, e.g. returned by a worker process.
-
-    Worker seconds summed over several processes can exceed the wall time:
-    wrap the parallel loop in a `stage` of its own to keep the wall time too.
-    """
-    _seconds[name] = _seconds.get(name, 0.0) + seconds
-    if amount:
-        _counts[name] = _counts.get(name, 0) + amount
 
 
 def report() -> dict[str, float]:
@@ -93,14 +79,6 @@ def snapshot() -> dict[str, Any]:
         "counts": counts(),
         "elapsed": time.perf_counter() - _started,
     }
-
-
-def reset() -> None:
-    """Forget all totals (for tests, or a long-lived process timing several runs)."""
-    global _started
-    _seconds.clear()
-    _counts.clear()
-    _started = time.perf_counter()
 
 
 def dump_if_requested() -> Path | None:
