@@ -25,7 +25,7 @@ from typing import Any
 
 from exporter.collect import Collection
 from exporter.config import FeedConfig
-from exporter.export.assemble import assemble
+from exporter.export.assemble import Layout, LayoutStale, Previous, assemble
 from exporter.export.fragments import Entry
 from exporter.export.keys import head_key
 from exporter.export.plan import FeedPlan, Plan, plan_feeds
@@ -109,18 +109,25 @@ def _export(
     result.exported, result.left_out = plan.exported, plan.left_out
     kept = _kept(plan, request, cache)
     todo = [feed_plan for feed_plan in plan.feeds if feed_plan.file_name not in kept]
-    for _ in range(2):  # a damaged fragment is made again, once
-        with stage("make missing"):
-            locations, reason = _complete(todo, request, feed, spec, cache, pool)
-        if reason is not None:
-            result.status, result.reason = ExportStatus.WRITE_FAILED, reason
-            return result
-        try:
-            with stage("assemble+write"):
-                _write(plan, kept, locations, request, cache, result)
-            return result
-        except FragmentDamaged:
-            cache.forget(_damaged(todo, locations, cache))
+    previous = _previous(todo, request, cache)
+    try:
+        for _ in range(2):  # a damaged fragment is made again, once
+            with stage("make missing"):
+                locations, reason = _complete(todo, previous, request, feed, spec, cache, pool)
+            if reason is not None:
+                result.status, result.reason = ExportStatus.WRITE_FAILED, reason
+                return result
+            try:
+                with stage("assemble+write"):
+                    _write(plan, kept, previous, locations, request, cache, result)
+                return result
+            except FragmentDamaged:
+                cache.forget(_damaged(todo, locations, cache))
+            except LayoutStale:  # the old file changed under us: fragments only
+                previous = {}
+    finally:
+        for source in previous.values():
+            source.close()
     result.status = ExportStatus.WRITE_FAILED
     result.reason = f"the cache in {cache.folder} keeps failing: run with --no-cache"
     return result
@@ -161,25 +168,48 @@ def _refused(request: ExportRequest, collection: Collection[Entry]) -> ExportRes
     return result
 
 
+def _previous(
+    feeds: Sequence[FeedPlan], request: ExportRequest, cache: Cache
+) -> dict[str, Previous]:
+    """The feeds written before, whose unchanged entries can be copied."""
+    if request.stdout is not None:
+        return {}
+    found: dict[str, Previous] = {}
+    for feed_plan in feeds:
+        stored = cache.layout(request.out_dir, feed_plan.file_name)
+        layout = Layout.decode(stored) if stored is not None else None
+        source = Previous.open(layout, feed_plan, request.out_dir / feed_plan.file_name)
+        if source is not None:
+            found[feed_plan.file_name] = source
+    return found
+
+
 def _complete(
     feeds: Sequence[FeedPlan],
+    previous: dict[str, Previous],
     request: ExportRequest,
     feed: FeedConfig,
     spec: RenderSpec,
     cache: Cache,
     pool: Executor | None,
 ) -> tuple[dict[str, Location], str | None]:
-    """Where every head and fragment of `feeds` is, making those that are
-    missing; or the reason they cannot be made."""
-    wanted = [key for feed_plan in feeds for key in (feed_plan.head, *feed_plan.keys)]
+    """Where every head, and every fragment not copied from the previous file,
+    of `feeds` is, making those that are missing; or why they cannot be made."""
+    needed: list[tuple[str, Entry]] = []
+    for feed_plan in feeds:
+        source = previous.get(feed_plan.file_name)
+        index = source.index if source is not None else {}
+        needed += [
+            (feed_plan.key_of(e.digest), e) for e in feed_plan.entries if e.digest not in index
+        ]
+    wanted = [feed_plan.head for feed_plan in feeds] + [key for key, _ in needed]
     locations = cache.locate(wanted)
     if len(locations) == len(set(wanted)):
         return locations, None
     missing: dict[str, Entry] = {}
-    for feed_plan in feeds:
-        for key, entry in zip(feed_plan.keys, feed_plan.entries, strict=True):
-            if key not in locations:
-                missing[entry.digest] = entry
+    for key, entry in needed:
+        if key not in locations:
+            missing[entry.digest] = entry
     if missing:
         changed = render_missing(
             list(missing.values()), request.settings, spec, cache, jobs=request.jobs, pool=pool
@@ -212,6 +242,7 @@ def _damaged(feeds: Sequence[FeedPlan], locations: dict[str, Location], cache: C
 def _write(
     plan: Plan,
     kept: dict[str, FeedOutput],
+    previous: dict[str, Previous],
     locations: dict[str, Location],
     request: ExportRequest,
     cache: Cache,
@@ -221,13 +252,17 @@ def _write(
     failed verification."""
     result.outputs = []
     sinks: list[Sink] = []
+    layouts: dict[str, Layout] = {}
     try:
         for feed_plan in plan.feeds:
             output = kept.get(feed_plan.file_name)
             if output is None:
                 sink = _sink(feed_plan, request)
                 sinks.append(sink)
-                assembled = assemble(feed_plan, cache, locations, sink)
+                source = previous.get(feed_plan.file_name)
+                assembled = assemble(feed_plan, cache, locations, sink, source)
+                if assembled.layout is not None:
+                    layouts[feed_plan.file_name] = assembled.layout
                 output = FeedOutput(
                     get_format(feed_plan.format_name),
                     problems=assembled.problems,
@@ -250,7 +285,18 @@ def _write(
         for sink in sinks:
             sink.close()
     _delivered(result, sinks, request)
-    if request.stdout is None and (sinks or any(not o.signed for o in result.outputs)):
+    if request.stdout is not None:
+        return
+    for output in result.outputs:  # kept, but known by its bytes: sign its layout again
+        if output.kept and not output.signed:
+            stored = cache.layout(request.out_dir, output.format.file_name)
+            layout = Layout.decode(stored) if stored is not None else None
+            if layout is not None:
+                layouts[output.format.file_name] = layout
+    for file_name, layout in layouts.items():
+        layout.signature = signature(request.out_dir / file_name)
+        cache.store_layout(request.out_dir, file_name, layout.encode())
+    if sinks or any(not output.signed for output in result.outputs):
         cache.store_export_state(request.out_dir, _state(plan, result, request))
 
 

@@ -68,6 +68,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS exports (folder TEXT PRIMARY KEY, value BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS collections (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
     " stored INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS layouts (folder TEXT NOT NULL, file TEXT NOT NULL,"
+    " value BLOB NOT NULL, PRIMARY KEY (folder, file))",
 )
 _COLLECTIONS_KEPT = 4  # whole input sets remembered: a few folders, or runs to go back to
 
@@ -379,6 +381,20 @@ class Cache:
             return
         self._execute_many(
             "INSERT OR REPLACE INTO exports VALUES (?, ?)", [(_folder_key(folder), value)]
+        )
+
+    def layout(self, folder: Path, file_name: str) -> bytes | None:
+        """Where each entry of a feed written to `folder` is (see `assemble.Layout`)."""
+        rows = self._rows(
+            "SELECT value FROM layouts WHERE folder = ? AND file = ?",
+            (_folder_key(folder), file_name),
+        )
+        return bytes(rows[0][0]) if rows else None
+
+    def store_layout(self, folder: Path, file_name: str, value: bytes) -> None:
+        self._transaction(
+            "INSERT OR REPLACE INTO layouts VALUES (?, ?, ?)",
+            [(_folder_key(folder), file_name, value)],
         )
 
     # -- closing ------------------------------------------------------------------

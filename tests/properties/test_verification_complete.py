@@ -101,7 +101,12 @@ def test_an_export_reports_what_check_finds_in_the_written_files(tmp_path: Path,
     records, out = tmp_path / "records", tmp_path / "out"
     _mutated_corpus(records)
     feed = load_config(REPO / "feed.toml")
-    for cache in (tmp_path / "cache", tmp_path / "cache", None):  # cold, replayed, no cache
+    mutated = records / "mutated.jsonl"
+    for step, cache in enumerate(
+        [tmp_path / "cache", tmp_path / "cache", None, tmp_path / "cache"]
+    ):
+        if step == 3:  # one record edited: the rest is copied from the files written
+            mutated.write_bytes(mutated.read_bytes().replace(b"Mutated 4", b"Mutated four", 1))
         request = ExportRequest(
             formats=("rss", "atom", "json"), out_dir=out, jobs=jobs, now=NOW, cache_dir=cache,
             selection=Selection(),
