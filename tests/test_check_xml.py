@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from exporter.check.checker import FeedFormat, check_bytes, check_path, detect_format
 from exporter.check.context import CheckContext
 from exporter.check.html import html_relative_urls, html_risks
-from exporter.check.urls import is_dangerous_url, same_url
 from exporter.check.xmldoc import parse_xml
+from exporter.iri import is_dangerous_url, same_url
 from exporter.problems import Problem
 
 CONTEXT = CheckContext(source="feed.xml")

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from lxml import etree
 from test_export_support import REPO
 
-from exporter.check.urls import is_dangerous_url
 from exporter.cli.main import cli
+from exporter.iri import is_dangerous_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"

@@ -14,7 +14,7 @@ from exporter.check.atom_values import (
     iri_problem,
 )
 from exporter.check.dates import check_rfc3339, implausibility
-from exporter.check.urls import is_absolute
+from exporter.iri import is_absolute
 
 
 def check_person(person: etree._Element, findings: Findings) -> None:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from exporter.check.atom_common import WARNING, XML, Findings, atom_children, describe
 from exporter.check.atom_values import iri_problem, language_problem, media_type_problem
-from exporter.check.urls import SIMPLE_URL, is_absolute, resolve, same_url
+from exporter.iri import SIMPLE_URL, is_absolute, resolve, same_url
 
 IANA_RELATION_PREFIX = "http://www.iana.org/assignments/relation/"
 # IANA link relations registry (the names Atom readers know).

@@ -12,14 +12,14 @@ import binascii
 import re
 from datetime import date
 
-from exporter.check.memo import memoised
-from exporter.check.urls import (
+from exporter.iri import (
     SIMPLE_URL,
     invalid_iri_character,
     is_absolute,
     is_valid_iri_reference,
     scheme,
 )
+from exporter.memo import memoised
 
 # RFC 4151 §2.1: tagURI = "tag:" taggingEntity ":" specific [ "#" fragment ].
 _TAG = re.compile(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
-from exporter.check.memo import memoised
+from exporter.memo import memoised
 
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
 # Clocks drift and feeds are rebuilt while we check them: a small allowance keeps

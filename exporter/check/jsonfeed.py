@@ -21,7 +21,7 @@ from exporter.check.context import CheckContext
 from exporter.check.dates import check_rfc3339
 from exporter.check.jsonfeed_parse import JSONValue, parse_json, pointer_lines
 from exporter.check.jsonfeed_rules import rule_problems
-from exporter.check.urls import is_valid_absolute_iri
+from exporter.iri import is_valid_absolute_iri
 from exporter.problems import Problem, json_pointer
 from exporter.resources import schema_path
 

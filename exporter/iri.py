@@ -1,8 +1,10 @@
-"""URL and IRI syntax shared by the Atom, RSS and JSON Feed rules.
+"""URL and IRI syntax (RFC 3986/3987), the one judge of what counts as a URL.
 
-The checks follow RFC 3986/3987 syntax only: nothing is ever fetched or resolved
-over the network. Functions return plain values so each family can phrase its
-own rule ids and messages.
+The feed settings (config), the record contract and the feed checker all ask
+the same questions about URLs, so the answers live here, outside any of them:
+a URL the contract accepts is one the checker accepts too. Syntax only:
+nothing is ever fetched or resolved over the network. Functions return plain
+values so each caller can phrase its own rule ids and messages.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from exporter.check.memo import memoised
+from exporter.memo import memoised
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 # RFC 3987 ucschar/iprivate ranges plus the ASCII characters an IRI may hold;
