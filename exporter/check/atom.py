@@ -13,18 +13,7 @@ from typing import cast
 
 from lxml import etree
 
-from exporter.check.atom_common import (
-    ATOM,
-    ATOM_03,
-    WARNING,
-    XML,
-    Findings,
-    atom_children,
-    child_elements,
-    describe,
-    qname,
-    text_of,
-)
+from exporter.check.atom_common import ATOM, ATOM_03, WARNING, XML, Findings, atom_children
 from exporter.check.atom_elements import (
     check_category,
     check_date,
@@ -46,7 +35,7 @@ from exporter.check.atom_values import (
     language_problem,
 )
 from exporter.check.context import CheckContext
-from exporter.check.elements import has_direct_text
+from exporter.check.elements import child_elements, describe, direct_text, has_direct_text, qname
 from exporter.problems import Problem
 
 # lxml returns str names for parsed documents; typed once here, since a `cast` per
@@ -120,8 +109,8 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
     return findings.problems
 
 
-def _wrong_namespace(root: etree._Element, namespace: str | None, findings: Findings) -> None:
-    if namespace is None:
+def _wrong_namespace(root: etree._Element, namespace: str, findings: Findings) -> None:
+    if not namespace:
         rule, what = "atom-missing-namespace", "has no namespace"
     elif namespace == ATOM_03:
         rule, what = "atom-obsolete-namespace", "uses the obsolete Atom 0.3 namespace"
@@ -360,7 +349,7 @@ def _check_metadata(
         elif name == "category":
             check_category(child, findings)
         elif name in ("icon", "logo"):
-            check_reference(child, text_of(child), findings)
+            check_reference(child, direct_text(child), findings)
         elif name == "generator" and child.get("uri") is not None:
             check_reference(child, child.get("uri") or "", findings, in_text=False)
     check_alternates(element, findings, [child for child, name in children if name == "link"])
@@ -416,7 +405,7 @@ def _check_unique_ids(ids: list[etree._Element | None], findings: Findings) -> N
     for element in ids:
         if element is None:
             continue
-        value = text_of(element).strip()
+        value = direct_text(element).strip()
         if value in seen:
             findings.add(
                 "atom-duplicate-entry-id",

@@ -1,15 +1,14 @@
-"""What every Atom rule module shares: namespaces, element helpers and the
+"""What every Atom rule module shares: namespaces, Atom children and the
 `Findings` accumulator that turns rule hits into located `Problem` values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from lxml import etree
 
 from exporter.check.context import CheckContext
-from exporter.check.xmldoc import line_of
+from exporter.check.elements import line_of
 from exporter.problems import Problem, Severity
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -24,48 +23,10 @@ WARNING = Severity.WARNING
 _ATOM_TAG = "{" + ATOM + "}"
 
 
-@lru_cache(maxsize=4096)
-def _split_tag(tag: str) -> tuple[str | None, str]:
-    if tag[0] == "{":
-        namespace, _, local = tag[1:].partition("}")
-        return namespace, local
-    return None, tag
-
-
-def qname(element: etree._Element) -> tuple[str | None, str]:
-    """(namespace, local name) of an element; comments and PIs give ("", "")."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        return "", ""
-    return _split_tag(tag)
-
-
 def atom_children(element: etree._Element, name: str | None = None) -> list[etree._Element]:
     """Child elements in the Atom namespace, optionally with one local name
     (lxml filters by tag in C: this runs for every element of large feeds)."""
     return list(element.iterchildren(_ATOM_TAG + (name or "*")))
-
-
-def child_elements(element: etree._Element) -> list[etree._Element]:
-    return [child for child in element if isinstance(child.tag, str)]
-
-
-def text_of(element: etree._Element) -> str:
-    """All character data directly inside an element (not in child elements)."""
-    if not len(element):
-        return element.text or ""
-    parts = [element.text or ""]
-    parts += [child.tail or "" for child in element]
-    return "".join(parts)
-
-
-def describe(element: etree._Element) -> str:
-    """`<entry>/<title>` style name for messages."""
-    _, local = qname(element)
-    parent = element.getparent()
-    if parent is None:
-        return f"<{local}>"
-    return f"<{qname(parent)[1]}>/<{local}>"
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.check.atom_common import WARNING, Findings, atom_children, describe, qname, text_of
+from exporter.check.atom_common import WARNING, Findings, atom_children
 from exporter.check.atom_links import has_absolute_base
 from exporter.check.atom_values import (
     email_problem,
@@ -14,6 +14,7 @@ from exporter.check.atom_values import (
     iri_problem,
 )
 from exporter.check.dates import check_rfc3339, implausibility
+from exporter.check.elements import describe, direct_text, qname
 from exporter.iri import is_absolute
 
 
@@ -26,12 +27,12 @@ def check_person(person: etree._Element, findings: Findings) -> None:
             person,
             f"<{kind}> has no <name>: add the person's name.",
         )
-    elif not text_of(names[0]).strip():
+    elif not direct_text(names[0]).strip():
         findings.add(
             "atom-empty-element", names[0], f"<{kind}>/<name> is empty: fill it in.", WARNING
         )
     for email in atom_children(person, "email"):
-        value = text_of(email)
+        value = direct_text(email)
         if value.strip() and has_surrounding_whitespace(value):
             findings.add(
                 "atom-unexpected-whitespace",
@@ -47,7 +48,7 @@ def check_person(person: etree._Element, findings: Findings) -> None:
                 f"<{kind}>/<email> {value!r} {reason}; put names in <name> and web pages in <uri>.",
             )
     for uri in atom_children(person, "uri"):
-        check_reference(uri, text_of(uri), findings)
+        check_reference(uri, direct_text(uri), findings)
 
 
 def check_reference(
@@ -95,7 +96,7 @@ def check_category(category: etree._Element, findings: Findings) -> None:
 
 
 def check_date(element: etree._Element, findings: Findings) -> None:
-    value = text_of(element)
+    value = direct_text(element)
     if has_surrounding_whitespace(value) and value.strip():
         findings.add(
             "atom-unexpected-whitespace",
@@ -122,7 +123,7 @@ def check_date(element: etree._Element, findings: Findings) -> None:
 
 
 def check_id(element: etree._Element, findings: Findings) -> None:
-    value = text_of(element)
+    value = direct_text(element)
     stripped = value.strip()
     if has_surrounding_whitespace(value) and stripped:
         findings.add(

@@ -13,18 +13,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from exporter.check.atom_common import (
-    ATOM,
-    WARNING,
-    XHTML,
-    Findings,
-    child_elements,
-    describe,
-    qname,
-    text_of,
-)
+from exporter.check.atom_common import ATOM, WARNING, XHTML, Findings
 from exporter.check.atom_values import iri_problem, language_problem
 from exporter.check.dates import check_rfc3339, check_w3cdtf
+from exporter.check.elements import child_elements, describe, direct_text, qname
 
 APP = "http://www.w3.org/2007/app"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -106,7 +98,7 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
     for element in root.iter(*_KNOWN_TAGS):
         namespace, name = qname(element)
         parent = element.getparent()
-        if namespace is None:  # never: every tag searched for has a namespace
+        if not namespace:  # never: every tag searched for has a namespace
             continue
         if parent is None or qname(parent)[0] != ATOM:
             continue
@@ -123,7 +115,7 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
             )
             continue
         if known.value is not None and not child_elements(element):
-            value = text_of(element).strip()
+            value = direct_text(element).strip()
             reason = known.value(value)
             if reason is not None:
                 findings.add(known.rule, element, f"{describe(element)} {value!r} {reason}.")

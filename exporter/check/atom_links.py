@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.check.atom_common import WARNING, XML, Findings, atom_children, describe
+from exporter.check.atom_common import WARNING, XML, Findings, atom_children
 from exporter.check.atom_values import iri_problem, language_problem, media_type_problem
+from exporter.check.elements import describe
 from exporter.iri import SIMPLE_URL, is_absolute, resolve, same_url
 
 IANA_RELATION_PREFIX = "http://www.iana.org/assignments/relation/"

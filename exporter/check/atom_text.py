@@ -6,15 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.check.atom_common import (
-    WARNING,
-    XHTML,
-    Findings,
-    child_elements,
-    describe,
-    qname,
-    text_of,
-)
+from exporter.check.atom_common import WARNING, XHTML, Findings
 from exporter.check.atom_extensions import check_foreign_in_xhtml
 from exporter.check.atom_links import has_absolute_base
 from exporter.check.atom_values import (
@@ -25,6 +17,7 @@ from exporter.check.atom_values import (
     is_xml_media_type,
     media_type_problem,
 )
+from exporter.check.elements import child_elements, describe, direct_text, qname
 from exporter.check.html import (
     html_relative_urls,
     html_risks,
@@ -66,7 +59,7 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
             f'{describe(element)} (type="{kind}") contains child elements: {escape}.',
         )
         return
-    text = text_of(element)
+    text = direct_text(element)
     if not text.strip() and qname(element)[1] in ("title", "content"):
         findings.add(
             "atom-empty-element", element, f"{describe(element)} is empty: fill it in.", WARNING
@@ -87,7 +80,7 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
 
 def _check_xhtml(element: etree._Element, findings: Findings) -> None:
     children = child_elements(element)
-    stray_text = text_of(element).strip()
+    stray_text = direct_text(element).strip()
     if len(children) != 1 or qname(children[0]) != (XHTML, "div") or stray_text:
         findings.add(
             "atom-missing-xhtml-div",
@@ -137,7 +130,7 @@ def check_content(content: etree._Element, entry: etree._Element, findings: Find
     if kind is None or kind in TEXT_TYPES:
         _check_typed_text(content, kind or "text", findings)
     elif is_xml_media_type(kind):
-        if text_of(content).strip():
+        if direct_text(content).strip():
             findings.add(
                 "atom-unexpected-text",
                 content,
@@ -162,7 +155,7 @@ def _check_out_of_line(
     reason = iri_problem(source, absolute=False)
     if reason is not None:
         findings.add("atom-invalid-iri", content, f"<content> src {source!r} {reason}.")
-    if child_elements(content) or text_of(content).strip():
+    if child_elements(content) or direct_text(content).strip():
         findings.add(
             "atom-unexpected-text",
             content,
@@ -188,7 +181,7 @@ def _check_out_of_line(
 def _check_binary(
     content: etree._Element, kind: str, has_summary: bool, findings: Findings
 ) -> None:
-    reason = None if child_elements(content) else base64_problem(text_of(content))
+    reason = None if child_elements(content) else base64_problem(direct_text(content))
     if child_elements(content):
         reason = "contains elements instead of base64 text"
     if reason is not None:

@@ -17,7 +17,8 @@ from typing import Any
 from lxml import etree
 
 from exporter.check.context import CheckContext
-from exporter.check.xmldoc import line_of, parse_xml
+from exporter.check.elements import line_of
+from exporter.check.xmldoc import parse_xml
 from exporter.load.text import open_for_reading, read_limited
 from exporter.problems import Problem, Severity
 

@@ -15,9 +15,10 @@ from functools import cache
 from lxml import etree
 
 from exporter.check.context import CheckContext
+from exporter.check.elements import child_elements, line_of, local_name, namespace
 from exporter.check.rss_channel import check_channel
 from exporter.check.rss_items import check_atom_link_href, check_items
-from exporter.check.rss_report import Report, child_elements, line_of, local_name, namespace
+from exporter.check.rss_report import Report
 from exporter.check.rss_structure import ATOM_NS, check_structure
 from exporter.check.rss_values import is_full_url
 from exporter.problems import Problem

@@ -5,6 +5,13 @@ from __future__ import annotations
 from lxml import etree
 
 from exporter.check.context import CheckContext
+from exporter.check.elements import (
+    child_elements,
+    describe_prefixed,
+    local_name,
+    namespace,
+    trimmed_text,
+)
 from exporter.check.rss_fields import (
     check_contact,
     check_integer_range,
@@ -14,14 +21,7 @@ from exporter.check.rss_fields import (
     check_url,
     check_w3cdtf_date,
 )
-from exporter.check.rss_report import (
-    Report,
-    child_elements,
-    describe,
-    local_name,
-    namespace,
-    text_of,
-)
+from exporter.check.rss_report import Report
 from exporter.check.rss_structure import DC_NS
 from exporter.check.rss_values import WEEKDAY_NAMES, is_form_name, parse_integer
 
@@ -116,7 +116,7 @@ def _check_image(channel: etree._Element, image: etree._Element, report: Report)
     channel_parts = _core_children_by_name(channel)
     for name in ("title", "link"):
         if name in parts and name in channel_parts:
-            own, expected = text_of(parts[name]), text_of(channel_parts[name])
+            own, expected = trimmed_text(parts[name]), trimmed_text(channel_parts[name])
             if own != expected:
                 report.warning(
                     f"rss-image-{name}-mismatch",
@@ -143,11 +143,11 @@ def _check_text_input(text_input: etree._Element, report: Report) -> None:
         )
     if "link" in parts:
         check_url(parts["link"], report)
-    if "name" in parts and not is_form_name(text_of(parts["name"])):
+    if "name" in parts and not is_form_name(trimmed_text(parts["name"])):
         report.error(
             "rss-textinput-invalid-name",
             parts["name"],
-            f"<textInput>/<name> {text_of(parts['name'])!r} is not a form field name; start "
+            f"<textInput>/<name> {trimmed_text(parts['name'])!r} is not a form field name; start "
             "with a letter and use letters, digits, '.', '_', ':' or '-'.",
         )
 
@@ -155,7 +155,7 @@ def _check_text_input(text_input: etree._Element, report: Report) -> None:
 def _check_skip(skip: etree._Element, child_name: str, report: Report) -> None:
     entries = [c for c in child_elements(skip) if not namespace(c)]
     matching = [c for c in entries if local_name(c) == child_name]
-    label = describe(skip)
+    label = describe_prefixed(skip)
     if not matching:
         report.error(
             f"rss-{local_name(skip).lower()}-empty",
@@ -178,14 +178,15 @@ def _check_skip(skip: etree._Element, child_name: str, report: Report) -> None:
             report.error(
                 "rss-duplicate-value",
                 entry,
-                f"{describe(entry)} {text_of(entry)!r} is listed twice; remove the repeat.",
+                f"{describe_prefixed(entry)} {trimmed_text(entry)!r} is listed twice; remove "
+                "the repeat.",
             )
         seen.add(value)
 
 
 def _skip_value(entry: etree._Element, child_name: str, report: Report) -> str | None:
     """The normalised hour or day, or None after reporting why it is invalid."""
-    text = text_of(entry)
+    text = trimmed_text(entry)
     if child_name == "day":
         if text in WEEKDAY_NAMES:
             return text

@@ -12,7 +12,8 @@ from lxml import etree
 
 from exporter.check.context import CheckContext
 from exporter.check.dates import DateStatus, check_rfc822, check_w3cdtf, implausibility
-from exporter.check.rss_report import Report, describe, text_of
+from exporter.check.elements import describe_prefixed, trimmed_text
+from exporter.check.rss_report import Report
 from exporter.check.rss_values import (
     ContactVerdict,
     classify_contact,
@@ -25,12 +26,12 @@ RFC822_EXAMPLE = "Mon, 02 Jan 2006 15:04:05 +0000"
 
 
 def check_rfc822_date(element: etree._Element, report: Report, context: CheckContext) -> None:
-    value = text_of(element)
+    value = trimmed_text(element)
     result = check_rfc822(value)
     if result.status is DateStatus.VALID:
         _check_plausible(element, result.value, report, context)
         return
-    where = describe(element)
+    where = describe_prefixed(element)
     if result.status is DateStatus.INVALID:
         report.error(
             "rss-invalid-date",
@@ -54,14 +55,14 @@ def check_rfc822_date(element: etree._Element, report: Report, context: CheckCon
 
 
 def check_w3cdtf_date(element: etree._Element, report: Report, context: CheckContext) -> None:
-    value = text_of(element)
+    value = trimmed_text(element)
     result = check_w3cdtf(value)
     if not result.ok:
         report.error(
             "rss-invalid-w3cdtf-date",
             element,
-            f"{describe(element)} {value!r} is not a W3C-DTF date ({result.reason}); write it "
-            "like '2006-01-02T15:04:05Z'.",
+            f"{describe_prefixed(element)} {value!r} is not a W3C-DTF date ({result.reason}); "
+            "write it like '2006-01-02T15:04:05Z'.",
         )
     _check_plausible(element, result.value, report, context)
 
@@ -76,25 +77,26 @@ def _check_plausible(
         report.warning(
             "rss-date-implausible",
             element,
-            f"{describe(element)}: {reason}; check the clock or the time zone that produced it.",
+            f"{describe_prefixed(element)}: {reason}; check the clock or the time zone that "
+            "produced it.",
         )
 
 
 def check_url(element: etree._Element, report: Report) -> None:
-    value = text_of(element)
+    value = trimmed_text(element)
     if not is_full_url(value):
         report.error(
             "rss-invalid-url",
             element,
-            f"{describe(element)} {value!r} is not an absolute URL; write the full address "
-            "with its scheme, such as 'https://example.com/page'.",
+            f"{describe_prefixed(element)} {value!r} is not an absolute URL; write the full "
+            "address with its scheme, such as 'https://example.com/page'.",
         )
 
 
 def check_contact(element: etree._Element, report: Report) -> None:
-    value = text_of(element)
+    value = trimmed_text(element)
     verdict = classify_contact(value)
-    where = describe(element)
+    where = describe_prefixed(element)
     if verdict == ContactVerdict.INVALID:
         report.error(
             "rss-invalid-email",
@@ -118,12 +120,12 @@ def check_contact(element: etree._Element, report: Report) -> None:
 
 
 def check_language(element: etree._Element, report: Report) -> None:
-    value = text_of(element)
+    value = trimmed_text(element)
     if not is_language(value):
         report.error(
             "rss-invalid-language",
             element,
-            f"{describe(element)} {value!r} is not a language code; use an ISO 639 code, "
+            f"{describe_prefixed(element)} {value!r} is not a language code; use an ISO 639 code, "
             "optionally with a region, such as 'en' or 'en-us'.",
         )
 
@@ -136,7 +138,7 @@ def check_integer_range(
     high: int | None = None,
 ) -> int | None:
     """The element's integer value if it lies in [low, high], else a finding and None."""
-    value = text_of(element)
+    value = trimmed_text(element)
     number = parse_integer(value)
     if number is not None and number >= low and (high is None or number <= high):
         return number
@@ -144,15 +146,15 @@ def check_integer_range(
     report.error(
         rule,
         element,
-        f"{describe(element)} {value!r} must be a whole number {bound}.",
+        f"{describe_prefixed(element)} {value!r} must be a whole number {bound}.",
     )
     return None
 
 
 def check_not_blank(element: etree._Element, report: Report) -> None:
-    if not text_of(element):
+    if not trimmed_text(element):
         report.warning(
             "rss-blank-element",
             element,
-            f"{describe(element)} is empty; give it a value or remove it.",
+            f"{describe_prefixed(element)} is empty; give it a value or remove it.",
         )

@@ -5,6 +5,14 @@ from __future__ import annotations
 from lxml import etree
 
 from exporter.check.context import CheckContext
+from exporter.check.elements import (
+    describe_prefixed,
+    line_of,
+    local_name,
+    namespace,
+    split_tag,
+    trimmed_text,
+)
 from exporter.check.html import html_risks
 from exporter.check.rss_fields import (
     check_contact,
@@ -13,15 +21,7 @@ from exporter.check.rss_fields import (
     check_url,
     check_w3cdtf_date,
 )
-from exporter.check.rss_report import (
-    Report,
-    describe,
-    line_of,
-    local_name,
-    namespace,
-    split_element_tag,
-    text_of,
-)
+from exporter.check.rss_report import Report
 from exporter.check.rss_structure import ATOM_NS, CONTENT_NS, DC_NS
 from exporter.check.rss_values import is_full_url, is_http_url, is_media_type, parse_integer
 
@@ -35,7 +35,7 @@ def check_items(
         guid = next(item.iterchildren("{}guid"), None)
         if guid is None:
             continue
-        value = text_of(guid)
+        value = trimmed_text(guid)
         if not value:
             continue
         if value in seen_guids:
@@ -50,7 +50,7 @@ def check_items(
 
 
 def check_item(item: etree._Element, version: str, report: Report, context: CheckContext) -> None:
-    children = [(child, split_element_tag(child.tag)) for child in item.iterchildren(etree.Element)]
+    children = [(child, split_tag(child.tag)) for child in item.iterchildren(etree.Element)]
     names = {name for _, (ns, name) in children if not ns}
     if "title" not in names and "description" not in names:
         report.error(
@@ -113,16 +113,16 @@ def _check_item_child(
 
 def check_html_risks(element: etree._Element, report: Report) -> None:
     """Scripts, frames and event handlers in escaped HTML run in unsafe readers."""
-    for risk in html_risks(text_of(element)):
+    for risk in html_risks(trimmed_text(element)):
         report.warning(
             "rss-html-security-risk",
             element,
-            f"{describe(element)} contains HTML that readers may execute: {risk}",
+            f"{describe_prefixed(element)} contains HTML that readers may execute: {risk}",
         )
 
 
 def check_guid(guid: etree._Element, report: Report) -> None:
-    value = text_of(guid)
+    value = trimmed_text(guid)
     flag = guid.get("isPermaLink")
     if flag is not None and flag not in ("true", "false"):
         report.error(
@@ -208,7 +208,7 @@ def check_atom_link_href(link: etree._Element, report: Report) -> None:
         report.error(
             "rss-atom-link-missing-href",
             link,
-            f"{describe(link)} has no href; add the address it points to.",
+            f"{describe_prefixed(link)} has no href; add the address it points to.",
         )
 
 

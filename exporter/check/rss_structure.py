@@ -14,15 +14,15 @@ from typing import cast
 
 from lxml import etree
 
-from exporter.check.elements import has_direct_text
-from exporter.check.rss_report import (
-    Report,
+from exporter.check.elements import (
     child_elements,
-    describe,
+    describe_prefixed,
+    has_direct_text,
     local_name,
     namespace,
-    split_element_tag,
+    split_tag,
 )
+from exporter.check.rss_report import Report
 
 # lxml returns str names for parsed documents; typed once here, since a `cast` per
 # element is a Python call for every element of the feed.
@@ -154,12 +154,12 @@ def _check_container(parent: etree._Element, report: Report) -> None:
         report.error(
             "rss-unexpected-text",
             parent,
-            f"{describe(parent)} holds text outside its child elements; move the text into "
-            "the element that is meant to carry it.",
+            f"{describe_prefixed(parent)} holds text outside its child elements; move the text "
+            "into the element that is meant to carry it.",
         )
     seen: set[tuple[str, str]] = set()
     for child in parent.iterchildren(etree.Element):
-        key = split_element_tag(child.tag)
+        key = split_tag(child.tag)
         if key[0]:
             known = MODULE_ELEMENTS.get(key[0])
             # A known (or unknown-namespace) element, first of its name, empty:
@@ -177,13 +177,13 @@ def _check_container(parent: etree._Element, report: Report) -> None:
             report.error(
                 "rss-duplicate-element",
                 child,
-                f"{describe(child)} appears more than once; keep a single one.",
+                f"{describe_prefixed(child)} appears more than once; keep a single one.",
             )
         elif key in seen and key[1] == "enclosure":
             report.warning(
                 "rss-duplicate-enclosure",
                 child,
-                f"{describe(child)}: an item has more than one enclosure; many readers "
+                f"{describe_prefixed(child)}: an item has more than one enclosure; many readers "
                 "only use the first, so give each media file its own item.",
             )
         seen.add(key)
@@ -208,8 +208,8 @@ def _undefined(
     report.error(
         "rss-undefined-element",
         child,
-        f"{describe(child)} is not an RSS element here; remove it, fix its spelling, or put "
-        "an extension element in its own namespace.",
+        f"{describe_prefixed(child)} is not an RSS element here; remove it, fix its spelling, or "
+        "put an extension element in its own namespace.",
         hint,
     )
 
@@ -226,13 +226,14 @@ def _check_module_element(
         report.error(
             "rss-undefined-element",
             child,
-            f"{describe(child)} is not defined by its namespace {key[0]}; check the spelling.",
+            f"{describe_prefixed(child)} is not defined by its namespace {key[0]}; check the "
+            "spelling.",
         )
     elif key in seen and key in SINGLE_MODULE_ELEMENTS:
         report.error(
             "rss-duplicate-element",
             child,
-            f"{describe(child)} appears more than once; keep a single one.",
+            f"{describe_prefixed(child)} appears more than once; keep a single one.",
         )
     seen.add(key)
     if len(child):  # only descendants can break the namespace rule
@@ -248,7 +249,7 @@ def _check_extension_children(element: etree._Element, report: Report) -> None:
             report.error(
                 "rss-not-in-namespace",
                 descendant,
-                f"{describe(descendant)} has no namespace inside an extension element; "
+                f"{describe_prefixed(descendant)} has no namespace inside an extension element; "
                 "declare a namespace for it (for example the parent's).",
             )
 
@@ -258,7 +259,7 @@ def _check_leaf(element: etree._Element, report: Report) -> None:
         report.error(
             "rss-undefined-element",
             child,
-            f"{describe(element)} holds text only, not the element <{local_name(child)}>; "
+            f"{describe_prefixed(element)} holds text only, not the element <{local_name(child)}>; "
             "escape markup as text (&lt;...&gt;) or use CDATA.",
         )
 
@@ -278,7 +279,7 @@ def _check_attributes(element: etree._Element, report: Report) -> None:
             report.error(
                 "rss-unexpected-attribute",
                 element,
-                f"{describe(element)} has an attribute {name!r} that RSS does not "
+                f"{describe_prefixed(element)} has an attribute {name!r} that RSS does not "
                 "define; remove it or put it in a namespace.",
                 f"Attribute names are case-sensitive: write {near[0]!r}." if near else None,
             )
@@ -287,6 +288,6 @@ def _check_attributes(element: etree._Element, report: Report) -> None:
             report.error(
                 "rss-unexpected-attribute",
                 element,
-                f"{describe(element)} carries the attribute {localname!r} from "
+                f"{describe_prefixed(element)} carries the attribute {localname!r} from "
                 f"{attribute_namespace}, which defines no such attribute; remove it.",
             )

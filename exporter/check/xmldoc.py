@@ -204,9 +204,3 @@ def parse_xml(data: bytes, context: CheckContext) -> XmlParse:
         )
         return XmlParse(None, problems)
     return XmlParse(root.getroottree(), problems)
-
-
-def line_of(element: etree._Element) -> int | None:
-    """The source line of an element (lxml's `sourceline`), typed for callers."""
-    line = element.sourceline
-    return line if isinstance(line, int) else None
