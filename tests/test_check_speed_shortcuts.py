@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from exporter.check import atom, dates
-from exporter.check.atom_common import ATOM, Findings
+from exporter.check.atom_common import ATOM
 from exporter.check.context import CheckContext
 from exporter.check.dates import DateStatus, check_rfc3339
+from exporter.check.findings import Findings
 
 CHILD_NAMES = st.sampled_from(
     ["id", "title", "updated", "link", "author", "entry", "content", "name", "bogus", "email"]

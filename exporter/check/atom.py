@@ -13,7 +13,7 @@ from typing import cast
 
 from lxml import etree
 
-from exporter.check.atom_common import ATOM, ATOM_03, WARNING, XML, Findings, atom_children
+from exporter.check.atom_common import ATOM, ATOM_03, XML, atom_children
 from exporter.check.atom_elements import (
     check_category,
     check_date,
@@ -36,6 +36,7 @@ from exporter.check.atom_values import (
 )
 from exporter.check.context import CheckContext
 from exporter.check.elements import child_elements, describe, direct_text, has_direct_text, qname
+from exporter.check.findings import Findings
 from exporter.problems import Problem
 
 # lxml returns str names for parsed documents; typed once here, since a `cast` per
@@ -92,12 +93,11 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
         _wrong_namespace(root, namespace, findings)
         return findings.problems
     if root.prefix is not None:
-        findings.add(
+        findings.warning(
             "atom-namespace-prefix",
             root,
             f'The Atom namespace is bound to the prefix "{root.prefix}:"; some readers only '
             f'understand the default namespace: write <{local} xmlns="{ATOM}">.',
-            WARNING,
         )
     _check_tree(root, findings)
     check_extensions(root, findings)
@@ -116,7 +116,7 @@ def _wrong_namespace(root: etree._Element, namespace: str, findings: Findings) -
         rule, what = "atom-obsolete-namespace", "uses the obsolete Atom 0.3 namespace"
     else:
         rule, what = "atom-wrong-namespace", f"is in the namespace {namespace!r}"
-    findings.add(
+    findings.error(
         rule,
         root,
         f'The root <{qname(root)[1]}> {what}: Atom 1.0 needs xmlns="{ATOM}".',
@@ -158,7 +158,7 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
             misplaced.update(element.iterchildren(_ATOM_ANY))
         if misplaced and element in misplaced:
             parent = cast("etree._Element", element.getparent())
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 element,
                 f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
@@ -168,7 +168,7 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
         if container:
             _check_container(element, name, findings)
         elif name in SIMPLE and len(element) and child_elements(element):
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 child_elements(element)[0],
                 f"{describe(element)} holds plain text only: remove the child element "
@@ -199,12 +199,12 @@ def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
     if lang:
         reason = language_problem(lang)
         if reason is not None:
-            findings.add("atom-invalid-language", element, f'xml:lang="{lang}" {reason}.')
+            findings.error("atom-invalid-language", element, f'xml:lang="{lang}" {reason}.')
     base = element.get(_XML_BASE)
     if base is not None:
         reason = iri_problem(base, absolute=False)
         if reason is not None:
-            findings.add("atom-invalid-iri", element, f'xml:base="{base}" {reason}.')
+            findings.error("atom-invalid-iri", element, f'xml:base="{base}" {reason}.')
 
 
 def _check_container(element: etree._Element, name: str, findings: Findings) -> None:
@@ -218,7 +218,7 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
     ):
         _report_children(element, name, allowed, single, findings)
     if has_direct_text(element):
-        findings.add(
+        findings.error(
             "atom-unexpected-text",
             element,
             f"<{name}> contains text outside its child elements: remove the stray text.",
@@ -236,14 +236,14 @@ def _report_children(
     for child in element.iterchildren(_ATOM_ANY):
         child_name = child.tag[_ATOM_PREFIX:]
         if child_name not in allowed:
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 child,
                 f"<{child_name}> is not an Atom element allowed in <{name}>: remove it, or "
                 "put your extension in its own namespace.",
             )
         elif child_name in single and child_name in seen:
-            findings.add(
+            findings.error(
                 "atom-duplicate-element",
                 child,
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
@@ -261,7 +261,7 @@ def _check_attributes(
                 continue
         elif key in allowed:
             continue
-        findings.add(
+        findings.error(
             "atom-unexpected-attribute",
             element,
             f"<{name}> does not take the attribute {etree.QName(key).localname!r}: "
@@ -283,7 +283,7 @@ def _check_feed(feed: etree._Element, findings: Findings) -> None:
         if name == "entry":
             seen_entry = True
         elif seen_entry:
-            findings.add(
+            findings.error(
                 "atom-misplaced-metadata",
                 child,
                 f"<{name}> belongs to the feed but comes after the first <entry>: "
@@ -313,13 +313,11 @@ def _check_required(
     present = {child_name for _, child_name in children}
     for required in REQUIRED:
         if required not in present:
-            rule = f"atom-missing-{required}"
-            severity = WARNING if name == "source" else None
             message = f"<{name}> has no <{required}>: add one ({_REQUIRED_HINT[required]})."
-            if severity is None:
-                findings.add(rule, element, message)
+            if name == "source":  # a copy of another feed's metadata: a warning
+                findings.warning("atom-incomplete-source", element, message)
             else:
-                findings.add("atom-incomplete-source", element, message, severity)
+                findings.error(f"atom-missing-{required}", element, message)
 
 
 _REQUIRED_HINT = {
@@ -365,7 +363,7 @@ def _check_entry(
     names = {name for _, name in children}
     sources = [child for child, name in children if name == "source"]
     if "author" not in names and not _source_has_author(sources) and not feed_has_author:
-        findings.add(
+        findings.error(
             "atom-missing-author",
             entry,
             "This entry has no <author> and the feed has none either: add "
@@ -376,19 +374,18 @@ def _check_entry(
     if content:
         check_content(content[0], entry, findings)
     elif not any(relation(link) == "alternate" for link in links):
-        findings.add(
+        findings.error(
             "atom-missing-content-or-alternate",
             entry,
             'This entry has neither <content> nor a <link rel="alternate">: add the text '
             "or a link to the article.",
         )
     if not content and "summary" not in names:
-        findings.add(
+        findings.warning(
             "atom-missing-textual-content",
             entry,
             "This entry has neither <content> nor <summary>, so readers show only the title: "
             "add a summary.",
-            WARNING,
         )
     for source in sources:
         _check_required(source, findings)
@@ -407,11 +404,10 @@ def _check_unique_ids(ids: list[etree._Element | None], findings: Findings) -> N
             continue
         value = direct_text(element).strip()
         if value in seen:
-            findings.add(
+            findings.warning(
                 "atom-duplicate-entry-id",
                 element,
                 f"Two entries share the id {value!r}; readers treat them as one entry: "
                 "give each entry its own id.",
-                WARNING,
             )
         seen.add(value)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from exporter.check.atom_common import ATOM, WARNING, XHTML, Findings
+from exporter.check.atom_common import ATOM, XHTML
 from exporter.check.atom_values import iri_problem, language_problem
 from exporter.check.dates import check_rfc3339, check_w3cdtf
 from exporter.check.elements import child_elements, describe, direct_text, qname
+from exporter.check.findings import Findings
 
 APP = "http://www.w3.org/2007/app"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -107,7 +108,7 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
             continue
         parent_name = qname(parent)[1]
         if parent_name not in known.parents:
-            findings.add(
+            findings.error(
                 "atom-misplaced-extension",
                 element,
                 f"{describe(element)} is only defined inside "
@@ -118,7 +119,7 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
             value = direct_text(element).strip()
             reason = known.value(value)
             if reason is not None:
-                findings.add(known.rule, element, f"{describe(element)} {value!r} {reason}.")
+                findings.error(known.rule, element, f"{describe(element)} {value!r} {reason}.")
 
 
 def check_foreign_in_xhtml(div: etree._Element, findings: Findings) -> None:
@@ -129,19 +130,18 @@ def check_foreign_in_xhtml(div: etree._Element, findings: Findings) -> None:
         if not namespace or namespace in EMBEDDABLE:
             continue
         if namespace in FEED_VOCABULARIES:
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 element,
                 f"<{qname(element)[1]}> belongs to the feed vocabulary {namespace!r}, not to "
                 "XHTML content: move it out of the div.",
             )
         else:
-            findings.add(
+            findings.warning(
                 "atom-unknown-namespace",
                 element,
                 f"<{qname(element)[1]}> in {namespace!r} is not XHTML; readers will ignore it "
                 'inside type="xhtml" content.',
-                WARNING,
             )
         return
 
