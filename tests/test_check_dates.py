@@ -12,7 +12,6 @@ from exporter.check.dates import (
     check_rfc3339,
     check_w3cdtf,
     implausibility,
-    parse_rfc3339,
 )
 
 
@@ -28,7 +27,9 @@ from exporter.check.dates import (
     ],
 )
 def test_rfc3339_valid(text: str, expected: datetime) -> None:
-    assert parse_rfc3339(text) == expected
+    result = check_rfc3339(text)
+    assert result.ok
+    assert result.value == expected
 
 
 @pytest.mark.parametrize(

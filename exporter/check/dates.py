@@ -77,12 +77,6 @@ def check_rfc3339(text: str) -> DateCheck:
     return DateCheck(DateStatus.VALID, value)
 
 
-def parse_rfc3339(text: str) -> datetime | None:
-    """The instant of a strict RFC 3339 date-time, or None."""
-    result = check_rfc3339(text)
-    return result.value if result.ok else None
-
-
 def _read_colon_zone(zone: str) -> timezone | None:
     """The zone of `Z` or `±hh:mm` (None when out of range)."""
     if zone == "Z":
