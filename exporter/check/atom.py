@@ -135,19 +135,14 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
     text, and the xml:lang / xml:base values.
 
     This visits every element of the feed, so it works on tag strings and
-    attribute names directly (no QName objects, no per-element helper calls
-    unless an element has something to check). Atom elements inside an Atom
+    attribute names directly (no QName objects). Atom elements inside an Atom
     element that takes no children are collected when that parent is visited
     (document order visits parents first), instead of asking every element for
-    its parent.
-
-    When every xml:lang and xml:base value is fine (libxml2 finds them in C),
-    only Atom elements can lead to a finding, so lxml filters the walk to them."""
-    check_xml = not all(map(_xml_attributes_fine, _WITH_XML_ATTRIBUTES(root)))
+    its parent."""
     misplaced: set[etree._Element] = set()
-    for element in root.iter(etree.Element if check_xml else _ATOM_ANY):
+    for element in root.iter(etree.Element):
         keys = _attribute_names(element)
-        if check_xml and keys and (_XML_LANG in keys or _XML_BASE in keys):
+        if keys and (_XML_LANG in keys or _XML_BASE in keys):
             _check_xml_attributes(element, findings)
         tag = element.tag
         if not tag.startswith(_ATOM_TAG):
@@ -174,24 +169,8 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
                 f"{describe(element)} holds plain text only: remove the child element "
                 "(or escape it).",
             )
-        # Attributes all allowed (the usual case): no call at all.
-        if keys and not ATTRIBUTES.get(name, _NONE).issuperset(keys):
+        if keys:
             _check_attributes(element, name, keys, findings)
-
-
-_WITH_XML_ATTRIBUTES = cast(
-    "Callable[[etree._Element], list[etree._Element]]",
-    etree.XPath("descendant-or-self::*[@xml:lang or @xml:base]"),
-)
-
-
-def _xml_attributes_fine(element: etree._Element) -> bool:
-    """`_check_xml_attributes` would report nothing on this element."""
-    lang = element.get(_XML_LANG)
-    if lang and language_problem(lang) is not None:
-        return False
-    base = element.get(_XML_BASE)
-    return base is None or iri_problem(base, absolute=False) is None
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
@@ -208,30 +187,9 @@ def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
 
 
 def _check_container(element: etree._Element, name: str, findings: Findings) -> None:
+    """Undefined and repeated single-valued Atom children, and stray text."""
     allowed = CHILDREN[name]
     single = SINGLE_VALUED[name]
-    names = [child.tag[_ATOM_PREFIX:] for child in element.iterchildren(_ATOM_ANY)]
-    # Every child allowed and no single-valued one twice (the usual case): the
-    # loop below would report nothing, so it runs only when it will.
-    if not allowed.issuperset(names) or len(single.intersection(names)) != sum(
-        map(single.__contains__, names)
-    ):
-        _report_children(element, name, allowed, single, findings)
-    if has_direct_text(element):
-        findings.error(
-            "atom-unexpected-text",
-            element,
-            f"<{name}> contains text outside its child elements: remove the stray text.",
-        )
-
-
-def _report_children(
-    element: etree._Element,
-    name: str,
-    allowed: frozenset[str],
-    single: frozenset[str],
-    findings: Findings,
-) -> None:
     seen: set[str] = set()
     for child in element.iterchildren(_ATOM_ANY):
         child_name = child.tag[_ATOM_PREFIX:]
@@ -249,6 +207,12 @@ def _report_children(
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
             )
         seen.add(child_name)
+    if has_direct_text(element):
+        findings.error(
+            "atom-unexpected-text",
+            element,
+            f"<{name}> contains text outside its child elements: remove the stray text.",
+        )
 
 
 def _check_attributes(
