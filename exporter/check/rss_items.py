@@ -62,11 +62,7 @@ def check_item(item: etree._Element, version: str, findings: Findings) -> None:
             "<item> has no <guid>; add a unique, stable guid so readers don't show it twice.",
         )
     for child, (ns, name) in children:
-        if ns in _RULE_NAMESPACES:  # other extensions (media:...) have no item rules
-            _check_item_child(child, ns, name, findings)
-
-
-_RULE_NAMESPACES = frozenset(("", DC_NS, CONTENT_NS, ATOM_NS))
+        _check_item_child(child, ns, name, findings)
 
 
 def _check_item_child(

@@ -161,13 +161,7 @@ def _check_container(parent: etree._Element, findings: Findings) -> None:
     for child in parent.iterchildren(etree.Element):
         key = split_tag(child.tag)
         if key[0]:
-            known = MODULE_ELEMENTS.get(key[0])
-            # A known (or unknown-namespace) element, first of its name, empty:
-            # nothing to report, so no call.
-            if (known is not None and key[1] not in known) or key in seen or len(child):
-                _check_module_element(parent, child, key, seen, findings)
-            else:
-                seen.add(key)
+            _check_module_element(parent, child, key, seen, findings)
             continue
         spec = allowed.get(key[1])
         if spec is None:
@@ -187,16 +181,11 @@ def _check_container(parent: etree._Element, findings: Findings) -> None:
                 "only use the first, so give each media file its own item.",
             )
         seen.add(key)
-        names = _attribute_names(child)
-        if names and not ATTRIBUTES.get(key[1], _NO_ATTRIBUTES).issuperset(names):
-            _check_attributes(child, findings)
+        _check_attributes(child, findings)
         if key[1] in CONTAINERS:
             _check_container(child, findings)
-        elif len(child):  # a leaf can only break a rule with something inside it
+        else:
             _check_leaf(child, findings)
-
-
-_NO_ATTRIBUTES: frozenset[str] = frozenset()
 
 
 def _undefined(
@@ -236,8 +225,7 @@ def _check_module_element(
             f"{describe_prefixed(child)} appears more than once; keep a single one.",
         )
     seen.add(key)
-    if len(child):  # only descendants can break the namespace rule
-        _check_extension_children(child, findings)
+    _check_extension_children(child, findings)
 
 
 def _check_extension_children(element: etree._Element, findings: Findings) -> None:
