@@ -29,10 +29,6 @@ _IRI_CHAR = re.compile(
 )
 _NOT_IRI_CHAR = re.compile("[^" + _IRI_CHAR.pattern[1:])
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# scheme://host with an ASCII host name and no port, user or brackets: urlsplit
-# cannot fail on it (no IPv6 brackets, no port to read, an ASCII netloc) and
-# finds a non-empty host, so such a URL (with legal characters) is valid as is.
-_PLAIN_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9.\-]+(?:[/?#]|\Z)")
 # The same, followed only by ASCII characters an IRI allows and no `%` (so no
 # percent-encoding to inspect): valid as a whole, decided in one regex match.
 # (_PLAIN_URL, _IRI_CHAR and _BAD_PERCENT agree: tests/test_check_speed_urls.py.)
@@ -80,8 +76,6 @@ def is_valid_iri_reference(value: str) -> bool:
         return True
     if invalid_iri_character(value) is not None:
         return False
-    if _PLAIN_URL.match(value):
-        return True  # what nearly every feed URL looks like: urlsplit would agree
     if is_absolute(value):
         parts = _split(value)
         if parts is None:

@@ -26,8 +26,6 @@ def full_absolute(value: str) -> bool:
 def _full_reference(value: str) -> bool:
     if iri.invalid_iri_character(value) is not None:
         return False
-    if iri._PLAIN_URL.match(value):
-        return True
     if iri.is_absolute(value):
         parts = iri._split(value)
         if parts is None:
