@@ -12,7 +12,7 @@ from exporter.check.atom_common import XML, atom_children
 from exporter.check.atom_values import iri_problem, language_problem, media_type_problem
 from exporter.check.elements import describe
 from exporter.check.findings import Findings
-from exporter.iri import SIMPLE_URL, is_absolute, resolve, same_url
+from exporter.iri import is_absolute, resolve, same_url
 
 IANA_RELATION_PREFIX = "http://www.iana.org/assignments/relation/"
 # IANA link relations registry (the names Atom readers know).
@@ -189,7 +189,7 @@ def check_link(link: etree._Element, findings: Findings) -> None:
             link,
             f"{describe(link)} has no href attribute: add the URL it points to.",
         )
-    elif SIMPLE_URL(href) is None:  # else absolute and valid: nothing to report
+    else:
         reason = iri_problem(href, absolute=False)
         if reason is not None:
             findings.error("atom-invalid-iri", link, f"{describe(link)} href {href!r} {reason}.")
