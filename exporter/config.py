@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exporter.check.urls import is_valid_absolute_iri, scheme
+from exporter.iri import is_valid_absolute_iri, scheme
 
 DEFAULT_CONFIG_NAME = "feed.toml"
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
 # Both are light (standard library only): contract runs on every `validate`.
-from exporter.check.urls import is_valid_absolute_iri
+from exporter.iri import is_valid_absolute_iri
 from exporter.model import parse_datetime
 from exporter.problems import Problem, json_pointer
 from exporter.records import Record, ScalarOrigin

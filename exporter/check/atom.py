@@ -13,18 +13,7 @@ from typing import cast
 
 from lxml import etree
 
-from exporter.check.atom_common import (
-    ATOM,
-    ATOM_03,
-    WARNING,
-    XML,
-    Findings,
-    atom_children,
-    child_elements,
-    describe,
-    qname,
-    text_of,
-)
+from exporter.check.atom_common import ATOM, ATOM_03, XML, atom_children
 from exporter.check.atom_elements import (
     check_category,
     check_date,
@@ -46,7 +35,8 @@ from exporter.check.atom_values import (
     language_problem,
 )
 from exporter.check.context import CheckContext
-from exporter.check.elements import has_direct_text
+from exporter.check.elements import child_elements, describe, direct_text, has_direct_text, qname
+from exporter.check.findings import Findings
 from exporter.problems import Problem
 
 # lxml returns str names for parsed documents; typed once here, since a `cast` per
@@ -103,12 +93,11 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
         _wrong_namespace(root, namespace, findings)
         return findings.problems
     if root.prefix is not None:
-        findings.add(
+        findings.warning(
             "atom-namespace-prefix",
             root,
             f'The Atom namespace is bound to the prefix "{root.prefix}:"; some readers only '
             f'understand the default namespace: write <{local} xmlns="{ATOM}">.',
-            WARNING,
         )
     _check_tree(root, findings)
     check_extensions(root, findings)
@@ -120,14 +109,14 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
     return findings.problems
 
 
-def _wrong_namespace(root: etree._Element, namespace: str | None, findings: Findings) -> None:
-    if namespace is None:
+def _wrong_namespace(root: etree._Element, namespace: str, findings: Findings) -> None:
+    if not namespace:
         rule, what = "atom-missing-namespace", "has no namespace"
     elif namespace == ATOM_03:
         rule, what = "atom-obsolete-namespace", "uses the obsolete Atom 0.3 namespace"
     else:
         rule, what = "atom-wrong-namespace", f"is in the namespace {namespace!r}"
-    findings.add(
+    findings.error(
         rule,
         root,
         f'The root <{qname(root)[1]}> {what}: Atom 1.0 needs xmlns="{ATOM}".',
@@ -146,19 +135,14 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
     text, and the xml:lang / xml:base values.
 
     This visits every element of the feed, so it works on tag strings and
-    attribute names directly (no QName objects, no per-element helper calls
-    unless an element has something to check). Atom elements inside an Atom
+    attribute names directly (no QName objects). Atom elements inside an Atom
     element that takes no children are collected when that parent is visited
     (document order visits parents first), instead of asking every element for
-    its parent.
-
-    When every xml:lang and xml:base value is fine (libxml2 finds them in C),
-    only Atom elements can lead to a finding, so lxml filters the walk to them."""
-    check_xml = not all(map(_xml_attributes_fine, _WITH_XML_ATTRIBUTES(root)))
+    its parent."""
     misplaced: set[etree._Element] = set()
-    for element in root.iter(etree.Element if check_xml else _ATOM_ANY):
+    for element in root.iter(etree.Element):
         keys = _attribute_names(element)
-        if check_xml and keys and (_XML_LANG in keys or _XML_BASE in keys):
+        if keys and (_XML_LANG in keys or _XML_BASE in keys):
             _check_xml_attributes(element, findings)
         tag = element.tag
         if not tag.startswith(_ATOM_TAG):
@@ -169,7 +153,7 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
             misplaced.update(element.iterchildren(_ATOM_ANY))
         if misplaced and element in misplaced:
             parent = cast("etree._Element", element.getparent())
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 element,
                 f"<{name}> is not allowed inside {describe(parent)}: remove it, or escape "
@@ -179,30 +163,14 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
         if container:
             _check_container(element, name, findings)
         elif name in SIMPLE and len(element) and child_elements(element):
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 child_elements(element)[0],
                 f"{describe(element)} holds plain text only: remove the child element "
                 "(or escape it).",
             )
-        # Attributes all allowed (the usual case): no call at all.
-        if keys and not ATTRIBUTES.get(name, _NONE).issuperset(keys):
+        if keys:
             _check_attributes(element, name, keys, findings)
-
-
-_WITH_XML_ATTRIBUTES = cast(
-    "Callable[[etree._Element], list[etree._Element]]",
-    etree.XPath("descendant-or-self::*[@xml:lang or @xml:base]"),
-)
-
-
-def _xml_attributes_fine(element: etree._Element) -> bool:
-    """`_check_xml_attributes` would report nothing on this element."""
-    lang = element.get(_XML_LANG)
-    if lang and language_problem(lang) is not None:
-        return False
-    base = element.get(_XML_BASE)
-    return base is None or iri_problem(base, absolute=False) is None
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
@@ -210,56 +178,41 @@ def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
     if lang:
         reason = language_problem(lang)
         if reason is not None:
-            findings.add("atom-invalid-language", element, f'xml:lang="{lang}" {reason}.')
+            findings.error("atom-invalid-language", element, f'xml:lang="{lang}" {reason}.')
     base = element.get(_XML_BASE)
     if base is not None:
         reason = iri_problem(base, absolute=False)
         if reason is not None:
-            findings.add("atom-invalid-iri", element, f'xml:base="{base}" {reason}.')
+            findings.error("atom-invalid-iri", element, f'xml:base="{base}" {reason}.')
 
 
 def _check_container(element: etree._Element, name: str, findings: Findings) -> None:
+    """Undefined and repeated single-valued Atom children, and stray text."""
     allowed = CHILDREN[name]
     single = SINGLE_VALUED[name]
-    names = [child.tag[_ATOM_PREFIX:] for child in element.iterchildren(_ATOM_ANY)]
-    # Every child allowed and no single-valued one twice (the usual case): the
-    # loop below would report nothing, so it runs only when it will.
-    if not allowed.issuperset(names) or len(single.intersection(names)) != sum(
-        map(single.__contains__, names)
-    ):
-        _report_children(element, name, allowed, single, findings)
-    if has_direct_text(element):
-        findings.add(
-            "atom-unexpected-text",
-            element,
-            f"<{name}> contains text outside its child elements: remove the stray text.",
-        )
-
-
-def _report_children(
-    element: etree._Element,
-    name: str,
-    allowed: frozenset[str],
-    single: frozenset[str],
-    findings: Findings,
-) -> None:
     seen: set[str] = set()
     for child in element.iterchildren(_ATOM_ANY):
         child_name = child.tag[_ATOM_PREFIX:]
         if child_name not in allowed:
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 child,
                 f"<{child_name}> is not an Atom element allowed in <{name}>: remove it, or "
                 "put your extension in its own namespace.",
             )
         elif child_name in single and child_name in seen:
-            findings.add(
+            findings.error(
                 "atom-duplicate-element",
                 child,
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
             )
         seen.add(child_name)
+    if has_direct_text(element):
+        findings.error(
+            "atom-unexpected-text",
+            element,
+            f"<{name}> contains text outside its child elements: remove the stray text.",
+        )
 
 
 def _check_attributes(
@@ -272,7 +225,7 @@ def _check_attributes(
                 continue
         elif key in allowed:
             continue
-        findings.add(
+        findings.error(
             "atom-unexpected-attribute",
             element,
             f"<{name}> does not take the attribute {etree.QName(key).localname!r}: "
@@ -294,7 +247,7 @@ def _check_feed(feed: etree._Element, findings: Findings) -> None:
         if name == "entry":
             seen_entry = True
         elif seen_entry:
-            findings.add(
+            findings.error(
                 "atom-misplaced-metadata",
                 child,
                 f"<{name}> belongs to the feed but comes after the first <entry>: "
@@ -324,13 +277,11 @@ def _check_required(
     present = {child_name for _, child_name in children}
     for required in REQUIRED:
         if required not in present:
-            rule = f"atom-missing-{required}"
-            severity = WARNING if name == "source" else None
             message = f"<{name}> has no <{required}>: add one ({_REQUIRED_HINT[required]})."
-            if severity is None:
-                findings.add(rule, element, message)
+            if name == "source":  # a copy of another feed's metadata: a warning
+                findings.warning("atom-incomplete-source", element, message)
             else:
-                findings.add("atom-incomplete-source", element, message, severity)
+                findings.error(f"atom-missing-{required}", element, message)
 
 
 _REQUIRED_HINT = {
@@ -360,7 +311,7 @@ def _check_metadata(
         elif name == "category":
             check_category(child, findings)
         elif name in ("icon", "logo"):
-            check_reference(child, text_of(child), findings)
+            check_reference(child, direct_text(child), findings)
         elif name == "generator" and child.get("uri") is not None:
             check_reference(child, child.get("uri") or "", findings, in_text=False)
     check_alternates(element, findings, [child for child, name in children if name == "link"])
@@ -376,7 +327,7 @@ def _check_entry(
     names = {name for _, name in children}
     sources = [child for child, name in children if name == "source"]
     if "author" not in names and not _source_has_author(sources) and not feed_has_author:
-        findings.add(
+        findings.error(
             "atom-missing-author",
             entry,
             "This entry has no <author> and the feed has none either: add "
@@ -387,19 +338,18 @@ def _check_entry(
     if content:
         check_content(content[0], entry, findings)
     elif not any(relation(link) == "alternate" for link in links):
-        findings.add(
+        findings.error(
             "atom-missing-content-or-alternate",
             entry,
             'This entry has neither <content> nor a <link rel="alternate">: add the text '
             "or a link to the article.",
         )
     if not content and "summary" not in names:
-        findings.add(
+        findings.warning(
             "atom-missing-textual-content",
             entry,
             "This entry has neither <content> nor <summary>, so readers show only the title: "
             "add a summary.",
-            WARNING,
         )
     for source in sources:
         _check_required(source, findings)
@@ -416,13 +366,12 @@ def _check_unique_ids(ids: list[etree._Element | None], findings: Findings) -> N
     for element in ids:
         if element is None:
             continue
-        value = text_of(element).strip()
+        value = direct_text(element).strip()
         if value in seen:
-            findings.add(
+            findings.warning(
                 "atom-duplicate-entry-id",
                 element,
                 f"Two entries share the id {value!r}; readers treat them as one entry: "
                 "give each entry its own id.",
-                WARNING,
             )
         seen.add(value)

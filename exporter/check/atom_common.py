@@ -1,109 +1,19 @@
-"""What every Atom rule module shares: namespaces, element helpers and the
-`Findings` accumulator that turns rule hits into located `Problem` values."""
+"""The Atom namespaces and the Atom children of an element, which every Atom rule
+module needs (the findings accumulator and element helpers are shared with RSS)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
-
 from lxml import etree
-
-from exporter.check.context import CheckContext
-from exporter.check.xmldoc import line_of
-from exporter.problems import Problem, Severity
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_03 = "http://purl.org/atom/ns#"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML = "http://www.w3.org/XML/1998/namespace"
 
-ERROR = Severity.ERROR
-WARNING = Severity.WARNING
-
-
 _ATOM_TAG = "{" + ATOM + "}"
-
-
-@lru_cache(maxsize=4096)
-def _split_tag(tag: str) -> tuple[str | None, str]:
-    if tag[0] == "{":
-        namespace, _, local = tag[1:].partition("}")
-        return namespace, local
-    return None, tag
-
-
-def qname(element: etree._Element) -> tuple[str | None, str]:
-    """(namespace, local name) of an element; comments and PIs give ("", "")."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        return "", ""
-    return _split_tag(tag)
 
 
 def atom_children(element: etree._Element, name: str | None = None) -> list[etree._Element]:
     """Child elements in the Atom namespace, optionally with one local name
     (lxml filters by tag in C: this runs for every element of large feeds)."""
     return list(element.iterchildren(_ATOM_TAG + (name or "*")))
-
-
-def child_elements(element: etree._Element) -> list[etree._Element]:
-    return [child for child in element if isinstance(child.tag, str)]
-
-
-def text_of(element: etree._Element) -> str:
-    """All character data directly inside an element (not in child elements)."""
-    if not len(element):
-        return element.text or ""
-    parts = [element.text or ""]
-    parts += [child.tail or "" for child in element]
-    return "".join(parts)
-
-
-def describe(element: etree._Element) -> str:
-    """`<entry>/<title>` style name for messages."""
-    _, local = qname(element)
-    parent = element.getparent()
-    if parent is None:
-        return f"<{local}>"
-    return f"<{qname(parent)[1]}>/<{local}>"
-
-
-@dataclass(slots=True)
-class Findings:
-    """Collects problems for one document, located at the element they concern."""
-
-    context: CheckContext
-    problems: list[Problem] = field(default_factory=list)
-    # Lines of elements that carry an error, and of their ancestors: a schema
-    # error reported on one of them is already explained (see atom_schema).
-    explained_lines: set[int] = field(default_factory=set)
-
-    def add(
-        self,
-        rule: str,
-        element: etree._Element | None,
-        message: str,
-        severity: Severity = ERROR,
-        hint: str | None = None,
-    ) -> None:
-        if severity is ERROR:
-            node = element
-            while node is not None:
-                line = line_of(node)
-                if line is not None:
-                    self.explained_lines.add(line)
-                node = node.getparent()
-        self.problems.append(
-            Problem(
-                path=self.context.source,
-                rule=rule,
-                message=message,
-                line=line_of(element) if element is not None else None,
-                severity=severity,
-                hint=hint,
-            )
-        )
-
-    @property
-    def has_errors(self) -> bool:
-        return any(p.is_error for p in self.problems)

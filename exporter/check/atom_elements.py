@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.check.atom_common import WARNING, Findings, atom_children, describe, qname, text_of
+from exporter.check.atom_common import atom_children
 from exporter.check.atom_links import has_absolute_base
 from exporter.check.atom_values import (
     email_problem,
@@ -14,26 +14,26 @@ from exporter.check.atom_values import (
     iri_problem,
 )
 from exporter.check.dates import check_rfc3339, implausibility
-from exporter.check.urls import is_absolute
+from exporter.check.elements import describe, direct_text, qname
+from exporter.check.findings import Findings
+from exporter.iri import is_absolute
 
 
 def check_person(person: etree._Element, findings: Findings) -> None:
     kind = qname(person)[1]
     names = atom_children(person, "name")
     if not names:
-        findings.add(
+        findings.error(
             "atom-missing-person-name",
             person,
             f"<{kind}> has no <name>: add the person's name.",
         )
-    elif not text_of(names[0]).strip():
-        findings.add(
-            "atom-empty-element", names[0], f"<{kind}>/<name> is empty: fill it in.", WARNING
-        )
+    elif not direct_text(names[0]).strip():
+        findings.warning("atom-empty-element", names[0], f"<{kind}>/<name> is empty: fill it in.")
     for email in atom_children(person, "email"):
-        value = text_of(email)
+        value = direct_text(email)
         if value.strip() and has_surrounding_whitespace(value):
-            findings.add(
+            findings.error(
                 "atom-unexpected-whitespace",
                 email,
                 f"<{kind}>/<email> has whitespace around {value.strip()!r}: remove it.",
@@ -41,13 +41,13 @@ def check_person(person: etree._Element, findings: Findings) -> None:
             value = value.strip()
         reason = email_problem(value)
         if reason is not None:
-            findings.add(
+            findings.error(
                 "atom-invalid-email",
                 email,
                 f"<{kind}>/<email> {value!r} {reason}; put names in <name> and web pages in <uri>.",
             )
     for uri in atom_children(person, "uri"):
-        check_reference(uri, text_of(uri), findings)
+        check_reference(uri, direct_text(uri), findings)
 
 
 def check_reference(
@@ -57,7 +57,7 @@ def check_reference(
     reported for surrounding whitespace; attribute values are taken verbatim."""
     stripped = value.strip()
     if in_text and stripped and stripped != value:
-        findings.add(
+        findings.error(
             "atom-unexpected-whitespace",
             element,
             f"{describe(element)} has whitespace around {stripped!r}: remove it.",
@@ -65,24 +65,21 @@ def check_reference(
         value = stripped
     reason = iri_problem(value, absolute=False)
     if reason is not None:
-        findings.add("atom-invalid-iri", element, f"{describe(element)} {value!r} {reason}.")
+        findings.error("atom-invalid-iri", element, f"{describe(element)} {value!r} {reason}.")
     elif stripped and not is_absolute(stripped) and not has_absolute_base(element):
-        findings.add(
+        findings.warning(
             "atom-relative-url",
             element,
             f"{describe(element)} {value!r} is relative and no xml:base applies: write an "
             "absolute URL.",
-            WARNING,
         )
 
 
 def check_category(category: etree._Element, findings: Findings) -> None:
     if category.get("term") == "":
-        findings.add(
-            "atom-empty-element", category, '<category term=""> is empty: fill it in.', WARNING
-        )
+        findings.warning("atom-empty-element", category, '<category term=""> is empty: fill it in.')
     if category.get("term") is None:
-        findings.add(
+        findings.error(
             "atom-missing-term",
             category,
             '<category> has no term attribute: add term="...".',
@@ -91,20 +88,20 @@ def check_category(category: etree._Element, findings: Findings) -> None:
     if scheme is not None:
         reason = iri_problem(scheme, absolute=True)
         if reason is not None:
-            findings.add("atom-invalid-iri", category, f"<category> scheme {scheme!r} {reason}.")
+            findings.error("atom-invalid-iri", category, f"<category> scheme {scheme!r} {reason}.")
 
 
 def check_date(element: etree._Element, findings: Findings) -> None:
-    value = text_of(element)
+    value = direct_text(element)
     if has_surrounding_whitespace(value) and value.strip():
-        findings.add(
+        findings.error(
             "atom-unexpected-whitespace",
             element,
             f"{describe(element)} has whitespace around {value.strip()!r}: remove it.",
         )
     result = check_rfc3339(value.strip())
     if not result.ok or result.value is None:
-        findings.add(
+        findings.error(
             "atom-invalid-date",
             element,
             f"{describe(element)} {value.strip()!r} is not an RFC 3339 date-time "
@@ -113,19 +110,18 @@ def check_date(element: etree._Element, findings: Findings) -> None:
         return
     why = implausibility(result.value, findings.context.now)
     if why is not None:
-        findings.add(
+        findings.warning(
             "atom-implausible-date",
             element,
             f"{describe(element)}: {why}; check the clock or the source data.",
-            WARNING,
         )
 
 
 def check_id(element: etree._Element, findings: Findings) -> None:
-    value = text_of(element)
+    value = direct_text(element)
     stripped = value.strip()
     if has_surrounding_whitespace(value) and stripped:
-        findings.add(
+        findings.error(
             "atom-unexpected-whitespace",
             element,
             f"{describe(element)} has whitespace around {stripped!r}: ids are compared "
@@ -134,7 +130,7 @@ def check_id(element: etree._Element, findings: Findings) -> None:
     problem = id_problem(stripped)
     if problem is not None:
         rule, reason = problem
-        findings.add(
+        findings.error(
             rule,
             element,
             f"{describe(element)} {stripped!r} {reason}: use a permanent absolute IRI such "

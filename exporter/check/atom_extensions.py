@@ -13,18 +13,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from exporter.check.atom_common import (
-    ATOM,
-    WARNING,
-    XHTML,
-    Findings,
-    child_elements,
-    describe,
-    qname,
-    text_of,
-)
+from exporter.check.atom_common import ATOM, XHTML
 from exporter.check.atom_values import iri_problem, language_problem
 from exporter.check.dates import check_rfc3339, check_w3cdtf
+from exporter.check.elements import child_elements, describe, direct_text, qname
+from exporter.check.findings import Findings
 
 APP = "http://www.w3.org/2007/app"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -106,7 +99,7 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
     for element in root.iter(*_KNOWN_TAGS):
         namespace, name = qname(element)
         parent = element.getparent()
-        if namespace is None:  # never: every tag searched for has a namespace
+        if not namespace:  # never: every tag searched for has a namespace
             continue
         if parent is None or qname(parent)[0] != ATOM:
             continue
@@ -115,7 +108,7 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
             continue
         parent_name = qname(parent)[1]
         if parent_name not in known.parents:
-            findings.add(
+            findings.error(
                 "atom-misplaced-extension",
                 element,
                 f"{describe(element)} is only defined inside "
@@ -123,10 +116,10 @@ def check_extensions(root: etree._Element, findings: Findings) -> None:
             )
             continue
         if known.value is not None and not child_elements(element):
-            value = text_of(element).strip()
+            value = direct_text(element).strip()
             reason = known.value(value)
             if reason is not None:
-                findings.add(known.rule, element, f"{describe(element)} {value!r} {reason}.")
+                findings.error(known.rule, element, f"{describe(element)} {value!r} {reason}.")
 
 
 def check_foreign_in_xhtml(div: etree._Element, findings: Findings) -> None:
@@ -137,19 +130,18 @@ def check_foreign_in_xhtml(div: etree._Element, findings: Findings) -> None:
         if not namespace or namespace in EMBEDDABLE:
             continue
         if namespace in FEED_VOCABULARIES:
-            findings.add(
+            findings.error(
                 "atom-undefined-element",
                 element,
                 f"<{qname(element)[1]}> belongs to the feed vocabulary {namespace!r}, not to "
                 "XHTML content: move it out of the div.",
             )
         else:
-            findings.add(
+            findings.warning(
                 "atom-unknown-namespace",
                 element,
                 f"<{qname(element)[1]}> in {namespace!r} is not XHTML; readers will ignore it "
                 'inside type="xhtml" content.',
-                WARNING,
             )
         return
 

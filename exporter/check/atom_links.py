@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.check.atom_common import WARNING, XML, Findings, atom_children, describe
+from exporter.check.atom_common import XML, atom_children
 from exporter.check.atom_values import iri_problem, language_problem, media_type_problem
-from exporter.check.urls import SIMPLE_URL, is_absolute, resolve, same_url
+from exporter.check.elements import describe
+from exporter.check.findings import Findings
+from exporter.iri import is_absolute, resolve, same_url
 
 IANA_RELATION_PREFIX = "http://www.iana.org/assignments/relation/"
 # IANA link relations registry (the names Atom readers know).
@@ -182,31 +184,29 @@ def check_link(link: etree._Element, findings: Findings) -> None:
     href = link.get("href")
     rel = relation(link)
     if href is None:
-        findings.add(
+        findings.error(
             "atom-missing-href",
             link,
             f"{describe(link)} has no href attribute: add the URL it points to.",
         )
-    elif SIMPLE_URL(href) is None:  # else absolute and valid: nothing to report
+    else:
         reason = iri_problem(href, absolute=False)
         if reason is not None:
-            findings.add("atom-invalid-iri", link, f"{describe(link)} href {href!r} {reason}.")
+            findings.error("atom-invalid-iri", link, f"{describe(link)} href {href!r} {reason}.")
         elif not is_absolute(href) and not has_absolute_base(link) and rel != "self":
-            findings.add(
+            findings.warning(
                 "atom-relative-url",
                 link,
                 f"{describe(link)} href {href!r} is relative and no xml:base applies; many "
                 "readers cannot resolve it: write an absolute URL.",
-                WARNING,
             )
     if rel not in REGISTERED_RELATIONS and not is_absolute(rel):
-        findings.add(
+        findings.warning(
             "atom-unregistered-rel",
             link,
             f'{describe(link)} rel="{rel}" is neither an IANA-registered relation nor an '
             "absolute IRI: use a registered name (alternate, related, self, enclosure, via) "
             "or a URI you control.",
-            WARNING,
         )
     _check_link_attributes(link, findings)
 
@@ -216,19 +216,19 @@ def _check_link_attributes(link: etree._Element, findings: Findings) -> None:
     if kind is not None:
         reason = media_type_problem(kind)
         if reason is not None:
-            findings.add(
+            findings.error(
                 "atom-invalid-media-type", link, f'{describe(link)} type="{kind}" {reason}.'
             )
     hreflang = link.get("hreflang")
     if hreflang is not None:
         reason = language_problem(hreflang)
         if reason is not None:
-            findings.add(
+            findings.error(
                 "atom-invalid-language", link, f'{describe(link)} hreflang="{hreflang}" {reason}.'
             )
     length = link.get("length")
     if length is not None and not (length.strip().isascii() and length.strip().isdigit()):
-        findings.add(
+        findings.error(
             "atom-invalid-length",
             link,
             f'{describe(link)} length="{length}" must be a non-negative number of bytes.',
@@ -246,7 +246,7 @@ def check_alternates(
             continue
         key = (link.get("type"), link.get("hreflang"))
         if key in seen:
-            findings.add(
+            findings.error(
                 "atom-duplicate-alternate",
                 link,
                 f'{describe(link)}: a second rel="alternate" link with type={key[0]!r} and '
@@ -261,12 +261,11 @@ def check_self(feed: etree._Element, findings: Findings) -> None:
     and (with --base) equal to the URL the feed is served from."""
     selves = [link for link in atom_children(feed, "link") if relation(link) == "self"]
     if not selves:
-        findings.add(
+        findings.warning(
             "atom-missing-self",
             feed,
             'The feed has no <link rel="self" href="..."/>: add one with the URL the feed '
             "is served from, so readers and hubs can find it again.",
-            WARNING,
         )
         return
     link = selves[0]
@@ -275,27 +274,24 @@ def check_self(feed: etree._Element, findings: Findings) -> None:
         return
     kind = link.get("type")
     if kind is not None and kind.split(";")[0].strip().lower() not in FEED_MEDIA_TYPES:
-        findings.add(
+        findings.warning(
             "atom-self-type",
             link,
             f'The self link has type="{kind}": use type="application/atom+xml".',
-            WARNING,
         )
     if not is_absolute(href) and not has_absolute_base(link):
-        findings.add(
+        findings.warning(
             "atom-relative-self",
             link,
             f"The self link {href!r} is relative: write the feed's absolute URL.",
-            WARNING,
         )
     base = findings.context.base
     if base:
         resolved = resolve(xml_base(link, base), href)
         if not same_url(resolved, base):
-            findings.add(
+            findings.warning(
                 "atom-self-mismatch",
                 link,
                 f"The self link {resolved!r} is not the URL the feed is served from "
                 f"({base!r}): make them the same.",
-                WARNING,
             )

@@ -13,8 +13,8 @@ from functools import cache
 
 from lxml import etree
 
-from exporter.check.atom_common import Findings
-from exporter.check.xmldoc import line_of
+from exporter.check.elements import line_of
+from exporter.check.findings import Findings
 from exporter.problems import Problem, Severity
 from exporter.resources import schema_path
 

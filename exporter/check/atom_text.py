@@ -6,15 +6,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from exporter.check.atom_common import (
-    WARNING,
-    XHTML,
-    Findings,
-    child_elements,
-    describe,
-    qname,
-    text_of,
-)
+from exporter.check.atom_common import XHTML
 from exporter.check.atom_extensions import check_foreign_in_xhtml
 from exporter.check.atom_links import has_absolute_base
 from exporter.check.atom_values import (
@@ -25,6 +17,8 @@ from exporter.check.atom_values import (
     is_xml_media_type,
     media_type_problem,
 )
+from exporter.check.elements import child_elements, describe, direct_text, qname
+from exporter.check.findings import Findings
 from exporter.check.html import (
     html_relative_urls,
     html_risks,
@@ -40,7 +34,7 @@ def check_text_construct(element: etree._Element, findings: Findings) -> None:
     """RFC 4287 §3.1: `type` is text, html or xhtml, and the content matches it."""
     kind = element.get("type", "text")
     if kind not in TEXT_TYPES:
-        findings.add(
+        findings.error(
             "atom-invalid-text-type",
             element,
             f'{describe(element)} has type="{kind}": text constructs take type="text", '
@@ -60,36 +54,35 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
             if kind == "html"
             else 'declare type="html" and escape the markup, or use type="xhtml"'
         )
-        findings.add(
+        findings.error(
             "atom-unescaped-markup",
             element,
             f'{describe(element)} (type="{kind}") contains child elements: {escape}.',
         )
         return
-    text = text_of(element)
+    text = direct_text(element)
     if not text.strip() and qname(element)[1] in ("title", "content"):
-        findings.add(
-            "atom-empty-element", element, f"{describe(element)} is empty: fill it in.", WARNING
+        findings.warning(
+            "atom-empty-element", element, f"{describe(element)} is empty: fill it in."
         )
     if kind == "html":
         for risk in html_risks(text):
-            findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
+            findings.warning("atom-security-risk", element, f"{describe(element)}: {risk}")
         _relative_references(element, html_relative_urls(text), findings)
     elif looks_like_markup(text):
-        findings.add(
+        findings.warning(
             "atom-html-in-text",
             element,
             f'{describe(element)} looks like HTML but is type="text", so readers show the '
             'tags literally: declare type="html".',
-            WARNING,
         )
 
 
 def _check_xhtml(element: etree._Element, findings: Findings) -> None:
     children = child_elements(element)
-    stray_text = text_of(element).strip()
+    stray_text = direct_text(element).strip()
     if len(children) != 1 or qname(children[0]) != (XHTML, "div") or stray_text:
-        findings.add(
+        findings.error(
             "atom-missing-xhtml-div",
             element,
             f'{describe(element)} is type="xhtml" but its content is not exactly one '
@@ -98,19 +91,18 @@ def _check_xhtml(element: etree._Element, findings: Findings) -> None:
         return
     check_foreign_in_xhtml(children[0], findings)
     for risk in xhtml_risks(children[0]):
-        findings.add("atom-security-risk", element, f"{describe(element)}: {risk}", WARNING)
+        findings.warning("atom-security-risk", element, f"{describe(element)}: {risk}")
     _relative_references(element, xhtml_relative_urls(children[0]), findings)
 
 
 def _relative_references(element: etree._Element, found: list[str], findings: Findings) -> None:
     """Relative links inside content, unless an absolute xml:base applies."""
     if found and not has_absolute_base(element):
-        findings.add(
+        findings.warning(
             "atom-relative-url",
             element,
             f"{describe(element)} links to {found[0]!r}, a relative URL with no xml:base in "
             "scope; many readers cannot resolve it: write absolute URLs.",
-            WARNING,
         )
 
 
@@ -124,7 +116,7 @@ def check_content(content: etree._Element, entry: etree._Element, findings: Find
         if reason is None and is_composite_media_type(kind):
             reason = "is a composite type, which Atom content may not have"
         if reason is not None:
-            findings.add(
+            findings.error(
                 "atom-invalid-media-type",
                 content,
                 f'<content type="{kind}"> {reason}: use text, html, xhtml or a media type '
@@ -137,8 +129,8 @@ def check_content(content: etree._Element, entry: etree._Element, findings: Find
     if kind is None or kind in TEXT_TYPES:
         _check_typed_text(content, kind or "text", findings)
     elif is_xml_media_type(kind):
-        if text_of(content).strip():
-            findings.add(
+        if direct_text(content).strip():
+            findings.error(
                 "atom-unexpected-text",
                 content,
                 f'<content type="{kind}"> mixes text with XML: put a single XML element '
@@ -146,7 +138,7 @@ def check_content(content: etree._Element, entry: etree._Element, findings: Find
             )
     elif is_text_media_type(kind):
         if child_elements(content):
-            findings.add(
+            findings.error(
                 "atom-unescaped-markup",
                 content,
                 f'<content type="{kind}"> contains child elements: escape the text.',
@@ -161,23 +153,23 @@ def _check_out_of_line(
     source = content.get("src") or ""
     reason = iri_problem(source, absolute=False)
     if reason is not None:
-        findings.add("atom-invalid-iri", content, f"<content> src {source!r} {reason}.")
-    if child_elements(content) or text_of(content).strip():
-        findings.add(
+        findings.error("atom-invalid-iri", content, f"<content> src {source!r} {reason}.")
+    if child_elements(content) or direct_text(content).strip():
+        findings.error(
             "atom-unexpected-text",
             content,
             "<content> has a src attribute and must then be empty: move the text into "
             "<summary> or drop src.",
         )
     if kind in TEXT_TYPES:
-        findings.add(
+        findings.error(
             "atom-invalid-media-type",
             content,
             f'<content src> must declare a media type, not type="{kind}": use e.g. '
             'type="text/html".',
         )
     if not has_summary:
-        findings.add(
+        findings.error(
             "atom-missing-summary",
             content,
             "<content src> points elsewhere, so the entry needs a <summary> readers can show: "
@@ -188,18 +180,18 @@ def _check_out_of_line(
 def _check_binary(
     content: etree._Element, kind: str, has_summary: bool, findings: Findings
 ) -> None:
-    reason = None if child_elements(content) else base64_problem(text_of(content))
+    reason = None if child_elements(content) else base64_problem(direct_text(content))
     if child_elements(content):
         reason = "contains elements instead of base64 text"
     if reason is not None:
-        findings.add(
+        findings.error(
             "atom-not-base64",
             content,
             f'<content type="{kind}"> {reason}: base64-encode binary content, or use an XML '
             "or text media type.",
         )
     if not has_summary:
-        findings.add(
+        findings.error(
             "atom-missing-summary",
             content,
             f'<content type="{kind}"> is binary, so the entry needs a <summary> readers can '

@@ -12,14 +12,13 @@ import binascii
 import re
 from datetime import date
 
-from exporter.check.memo import memoised
-from exporter.check.urls import (
-    SIMPLE_URL,
+from exporter.iri import (
     invalid_iri_character,
     is_absolute,
     is_valid_iri_reference,
     scheme,
 )
+from exporter.memo import memoised
 
 # RFC 4151 §2.1: tagURI = "tag:" taggingEntity ":" specific [ "#" fragment ].
 _TAG = re.compile(
@@ -55,8 +54,6 @@ def iri_problem(value: str, *, absolute: bool) -> str | None:
 
 
 def _why_not_iri(value: str, absolute: bool) -> str | None:
-    if SIMPLE_URL(value):
-        return None  # legal characters, a scheme and a host: valid either way
     bad = invalid_iri_character(value)
     if bad is not None:
         shown = repr(bad) if bad.isprintable() else f"U+{ord(bad):04X}"

@@ -1,5 +1,6 @@
-"""Run every rule that applies to one feed: detect the format from the content,
-parse safely, then hand the tree (or bytes) to the family's rules.
+"""Run every rule that applies to one feed: tell JSON from XML by the content,
+parse XML safely, then hand the tree (or bytes) to the family's rules (the
+families and how each is recognised are registered in check/families.py).
 
 `check_bytes` is what `export` calls on its own output and what the `check`
 command calls per file; it never raises for bad input.
@@ -10,81 +11,30 @@ from __future__ import annotations
 import errno
 import stat
 import sys
-from collections.abc import Callable
-from enum import StrEnum
-from typing import Any
 
 from lxml import etree
 
 from exporter.check.context import CheckContext
-from exporter.check.xmldoc import line_of, parse_xml
+from exporter.check.elements import line_of
+from exporter.check.families import Family, expected_shapes, json_family, xml_family
+from exporter.check.xmldoc import parse_xml
 from exporter.load.text import open_for_reading, read_limited
 from exporter.problems import Problem, Severity
 
-ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 # Some aggregators refuse feeds over ~512 KB-1 MB (see FIELD-NOTES.md).
 LARGE_FEED_BYTES = 1024 * 1024
 
 
-class FeedFormat(StrEnum):
-    ATOM = "atom"
-    RSS = "rss"
-    JSON_FEED = "jsonfeed"
-    UNKNOWN = "unknown"
-
-
-def is_json(data: bytes) -> bool:
+def _is_json(data: bytes) -> bool:
     """JSON Feed is told apart by its first non-whitespace byte (after a BOM)."""
     start = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     return start.lstrip(b" \t\r\n")[:1] in (b"{", b"[")
 
 
-def xml_format(tree: etree._ElementTree) -> FeedFormat:
-    """The feed family of a parsed XML document, from its root element."""
-    root = tree.getroot()
-    if not isinstance(root.tag, str):
-        return FeedFormat.UNKNOWN
-    name = etree.QName(root)
-    # Any <feed> is checked as Atom so a wrong namespace gets its precise finding;
-    # a bare <entry> only in the Atom namespace (an Atom entry document).
-    if name.localname == "feed" or (name.localname == "entry" and name.namespace == ATOM_NAMESPACE):
-        return FeedFormat.ATOM
-    if name.localname == "rss" and name.namespace is None:
-        return FeedFormat.RSS
-    return FeedFormat.UNKNOWN
-
-
-def detect_format(data: bytes, context: CheckContext) -> FeedFormat:
-    """The format of a feed's bytes (content only, never the file name)."""
-    if is_json(data):
-        return FeedFormat.JSON_FEED
-    parsed = parse_xml(data, context)
-    return FeedFormat.UNKNOWN if parsed.tree is None else xml_format(parsed.tree)
-
-
-RuleFunction = Callable[[Any, CheckContext], list[Problem]]
-
-
-def _family_rules(family: FeedFormat) -> RuleFunction:
-    """A family's rule function, imported on first use (commands that never check a
-    feed do not load the rules); an ImportError is a packaging bug and propagates
-    rather than silently skipping verification."""
-    if family is FeedFormat.ATOM:
-        from exporter.check.atom import check_atom
-
-        return check_atom
-    if family is FeedFormat.RSS:
-        from exporter.check.rss import check_rss
-
-        return check_rss
-    from exporter.check.jsonfeed import check_jsonfeed
-
-    return check_jsonfeed
-
-
-def _run(rules: RuleFunction, argument: object, context: CheckContext) -> list[Problem]:
+def _run(family: Family, document: object, context: CheckContext) -> list[Problem]:
+    rules = family.rules()
     try:
-        return rules(argument, context)
+        return rules(document, context)
     except RecursionError:
         return [
             Problem(
@@ -121,8 +71,7 @@ def _unknown_format(context: CheckContext, tree: etree._ElementTree) -> Problem:
     return Problem(
         path=context.source,
         rule="check-unknown-format",
-        message=f"The root element <{name}> is not a feed{detail}: expected <rss> "
-        '(RSS 2.0), <feed xmlns="http://www.w3.org/2005/Atom"> (Atom 1.0) or a JSON Feed.',
+        message=f"The root element <{name}> is not a feed{detail}: expected {expected_shapes()}.",
         line=line_of(root),
     )
 
@@ -150,17 +99,17 @@ def check_bytes(data: bytes, context: CheckContext) -> list[Problem]:
             )
         )
         return problems
-    if is_json(data):
-        return problems + _run(_family_rules(FeedFormat.JSON_FEED), data, context)
+    if _is_json(data):
+        return problems + _run(json_family(), data, context)
     parsed = parse_xml(data, context)
     problems += parsed.problems
     if parsed.tree is None:
         return problems
-    family = xml_format(parsed.tree)
-    if family in (FeedFormat.ATOM, FeedFormat.RSS):
-        problems += _run(_family_rules(family), parsed.tree, context)
-    else:
+    family = xml_family(parsed.tree.getroot())
+    if family is None:
         problems.append(_unknown_format(context, parsed.tree))
+    else:
+        problems += _run(family, parsed.tree, context)
     return problems
 
 

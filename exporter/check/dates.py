@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from enum import StrEnum
 
-from exporter.check.memo import memoised
+from exporter.memo import memoised
 
 EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
 # Clocks drift and feeds are rebuilt while we check them: a small allowance keeps
@@ -75,12 +75,6 @@ def check_rfc3339(text: str) -> DateCheck:
     if isinstance(value, str):
         return DateCheck(DateStatus.INVALID, reason=value)
     return DateCheck(DateStatus.VALID, value)
-
-
-def parse_rfc3339(text: str) -> datetime | None:
-    """The instant of a strict RFC 3339 date-time, or None."""
-    result = check_rfc3339(text)
-    return result.value if result.ok else None
 
 
 def _read_colon_zone(zone: str) -> timezone | None:

@@ -15,8 +15,8 @@ from typing import cast
 
 from lxml import etree
 
-from exporter.check.memo import memoised
-from exporter.check.urls import is_absolute, is_dangerous_url
+from exporter.iri import is_absolute, is_dangerous_url
+from exporter.memo import memoised
 
 # lxml gives str names and values; typed once here (no `cast` call per element).
 _attributes = cast("Callable[[etree._Element], list[tuple[str, str]]]", etree._Element.items)

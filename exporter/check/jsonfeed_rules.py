@@ -9,7 +9,7 @@ from exporter.check.context import CheckContext
 from exporter.check.dates import check_rfc3339, implausibility
 from exporter.check.html import html_risks
 from exporter.check.jsonfeed_parse import JSONValue
-from exporter.check.urls import same_url
+from exporter.iri import same_url
 from exporter.problems import Problem, Severity, json_pointer
 
 VERSION_1_0 = "https://jsonfeed.org/version/1"

@@ -15,9 +15,10 @@ from functools import cache
 from lxml import etree
 
 from exporter.check.context import CheckContext
+from exporter.check.elements import child_elements, line_of, local_name, namespace
+from exporter.check.findings import Findings
 from exporter.check.rss_channel import check_channel
 from exporter.check.rss_items import check_atom_link_href, check_items
-from exporter.check.rss_report import Report, child_elements, line_of, local_name, namespace
 from exporter.check.rss_structure import ATOM_NS, check_structure
 from exporter.check.rss_values import is_full_url
 from exporter.problems import Problem
@@ -30,44 +31,44 @@ _GENERIC_SCHEMA_MESSAGE = re.compile(r"failed to validate content|in interleave"
 
 def check_rss(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
     """All RSS findings for a parsed feed, sorted by line."""
-    report = Report(context.source)
+    findings = Findings(context)
     root = tree.getroot()
     if namespace(root) or local_name(root) != "rss":
-        report.error(
+        findings.error(
             "rss-root",
             root,
             f"The root element is <{root.tag}>, not <rss>; this is not an RSS 2.0 feed.",
         )
-        return report.problems
-    version = _check_version(root, report)
-    check_structure(root, report)
+        return findings.problems
+    version = _check_version(root, findings)
+    check_structure(root, findings)
     channels = [c for c in child_elements(root) if not namespace(c) and local_name(c) == "channel"]
     if not channels:
-        report.error(
+        findings.error(
             "rss-missing-channel",
             root,
             "<rss> has no <channel>; put the feed's title, link, description and items in one.",
         )
     for channel in channels[:1]:
-        check_channel(channel, report, context)
-        check_items(channel, version, report, context)
-        _check_self_link(channel, version, report, context)
-    if not report.has_errors:
-        report.problems.extend(schema_problems(tree, context.source))
-    return sorted(report.problems, key=lambda p: (p.line or 0, p.rule))
+        check_channel(channel, findings)
+        check_items(channel, version, findings)
+        _check_self_link(channel, version, findings)
+    if not findings.has_errors:
+        findings.problems.extend(schema_problems(tree, context.source))
+    return sorted(findings.problems, key=lambda p: (p.line or 0, p.rule))
 
 
-def _check_version(root: etree._Element, report: Report) -> str:
+def _check_version(root: etree._Element, findings: Findings) -> str:
     version = root.get("version")
     if version is None:
-        report.error(
+        findings.error(
             "rss-missing-version",
             root,
             '<rss> has no version attribute; write <rss version="2.0">.',
         )
         return "2.0"
     if version.strip() not in KNOWN_VERSIONS:
-        report.error(
+        findings.error(
             "rss-invalid-version",
             root,
             f'<rss version="{version}"> is not a published RSS version; write version="2.0".',
@@ -75,17 +76,15 @@ def _check_version(root: etree._Element, report: Report) -> str:
     return version.strip()
 
 
-def _check_self_link(
-    channel: etree._Element, version: str, report: Report, context: CheckContext
-) -> None:
+def _check_self_link(channel: etree._Element, version: str, findings: Findings) -> None:
     links = [c for c in child_elements(channel) if namespace(c) == ATOM_NS]
     links = [c for c in links if local_name(c) == "link"]
     for link in links:
-        check_atom_link_href(link, report)
+        check_atom_link_href(link, findings)
     selves = [link for link in links if link.get("rel") == "self"]
     if not selves:
         if version.startswith("2."):
-            report.warning(
+            findings.warning(
                 "rss-missing-self-link",
                 channel,
                 '<channel> has no <atom:link rel="self">; add one with the URL the feed is '
@@ -94,18 +93,19 @@ def _check_self_link(
             )
         return
     href = (selves[0].get("href") or "").strip()
+    base = findings.context.base
     if href and not is_full_url(href):
-        report.warning(
+        findings.warning(
             "rss-relative-self-link",
             selves[0],
             f'<atom:link rel="self" href={href!r}> is relative; write the absolute URL.',
         )
-    elif href and context.base and not _same_url(href, context.base):
-        report.warning(
+    elif href and base and not _same_url(href, base):
+        findings.warning(
             "rss-self-link-mismatch",
             selves[0],
             f'<atom:link rel="self" href={href!r}> does not match the URL the feed is served '
-            f"from ({context.base}); make them equal.",
+            f"from ({base}); make them equal.",
         )
 
 

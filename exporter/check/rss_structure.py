@@ -14,15 +14,15 @@ from typing import cast
 
 from lxml import etree
 
-from exporter.check.elements import has_direct_text
-from exporter.check.rss_report import (
-    Report,
+from exporter.check.elements import (
     child_elements,
-    describe,
+    describe_prefixed,
+    has_direct_text,
     local_name,
     namespace,
-    split_element_tag,
+    split_tag,
 )
+from exporter.check.findings import Findings
 
 # lxml returns str names for parsed documents; typed once here, since a `cast` per
 # element is a Python call for every element of the feed.
@@ -142,74 +142,63 @@ MODULE_ELEMENTS: dict[str, frozenset[str]] = {
 SINGLE_MODULE_ELEMENTS = frozenset({(CONTENT_NS, "encoded"), (DC_NS, "date")})
 
 
-def check_structure(root: etree._Element, report: Report) -> None:
+def check_structure(root: etree._Element, findings: Findings) -> None:
     """Walk the core elements: undefined or repeated elements, stray attributes and text."""
-    _check_attributes(root, report)
-    _check_container(root, report)
+    _check_attributes(root, findings)
+    _check_container(root, findings)
 
 
-def _check_container(parent: etree._Element, report: Report) -> None:
+def _check_container(parent: etree._Element, findings: Findings) -> None:
     allowed = VOCABULARY.get(local_name(parent), {})
     if has_direct_text(parent):
-        report.error(
+        findings.error(
             "rss-unexpected-text",
             parent,
-            f"{describe(parent)} holds text outside its child elements; move the text into "
-            "the element that is meant to carry it.",
+            f"{describe_prefixed(parent)} holds text outside its child elements; move the text "
+            "into the element that is meant to carry it.",
         )
     seen: set[tuple[str, str]] = set()
     for child in parent.iterchildren(etree.Element):
-        key = split_element_tag(child.tag)
+        key = split_tag(child.tag)
         if key[0]:
-            known = MODULE_ELEMENTS.get(key[0])
-            # A known (or unknown-namespace) element, first of its name, empty:
-            # nothing to report, so no call.
-            if (known is not None and key[1] not in known) or key in seen or len(child):
-                _check_module_element(parent, child, key, seen, report)
-            else:
-                seen.add(key)
+            _check_module_element(parent, child, key, seen, findings)
             continue
         spec = allowed.get(key[1])
         if spec is None:
-            _undefined(parent, child, allowed, report)
+            _undefined(parent, child, allowed, findings)
             continue
         if key in seen and not spec.repeatable:
-            report.error(
+            findings.error(
                 "rss-duplicate-element",
                 child,
-                f"{describe(child)} appears more than once; keep a single one.",
+                f"{describe_prefixed(child)} appears more than once; keep a single one.",
             )
         elif key in seen and key[1] == "enclosure":
-            report.warning(
+            findings.warning(
                 "rss-duplicate-enclosure",
                 child,
-                f"{describe(child)}: an item has more than one enclosure; many readers "
+                f"{describe_prefixed(child)}: an item has more than one enclosure; many readers "
                 "only use the first, so give each media file its own item.",
             )
         seen.add(key)
-        names = _attribute_names(child)
-        if names and not ATTRIBUTES.get(key[1], _NO_ATTRIBUTES).issuperset(names):
-            _check_attributes(child, report)
+        _check_attributes(child, findings)
         if key[1] in CONTAINERS:
-            _check_container(child, report)
-        elif len(child):  # a leaf can only break a rule with something inside it
-            _check_leaf(child, report)
-
-
-_NO_ATTRIBUTES: frozenset[str] = frozenset()
+            _check_container(child, findings)
+        else:
+            _check_leaf(child, findings)
 
 
 def _undefined(
-    parent: etree._Element, child: etree._Element, allowed: dict[str, Child], report: Report
+    parent: etree._Element, child: etree._Element, allowed: dict[str, Child], findings: Findings
 ) -> None:
     name = local_name(child)
     near = [known for known in allowed if known.lower() == name.lower()]
     hint = f"Element names are case-sensitive: write <{near[0]}>." if near else None
-    report.error(
+    findings.error(
         "rss-undefined-element",
         child,
-        f"{describe(child)} is not an RSS element here; remove it, fix its spelling, or put "
-        "an extension element in its own namespace.",
+        f"{describe_prefixed(child)} is not an RSS element here; remove it, fix its spelling, or "
+        "put an extension element in its own namespace.",
         hint,
     )
 
@@ -219,51 +208,51 @@ def _check_module_element(
     child: etree._Element,
     key: tuple[str, str],
     seen: set[tuple[str, str]],
-    report: Report,
+    findings: Findings,
 ) -> None:
     known = MODULE_ELEMENTS.get(key[0])
     if known is not None and key[1] not in known and local_name(parent) in ("channel", "item"):
-        report.error(
+        findings.error(
             "rss-undefined-element",
             child,
-            f"{describe(child)} is not defined by its namespace {key[0]}; check the spelling.",
+            f"{describe_prefixed(child)} is not defined by its namespace {key[0]}; check the "
+            "spelling.",
         )
     elif key in seen and key in SINGLE_MODULE_ELEMENTS:
-        report.error(
+        findings.error(
             "rss-duplicate-element",
             child,
-            f"{describe(child)} appears more than once; keep a single one.",
+            f"{describe_prefixed(child)} appears more than once; keep a single one.",
         )
     seen.add(key)
-    if len(child):  # only descendants can break the namespace rule
-        _check_extension_children(child, report)
+    _check_extension_children(child, findings)
 
 
-def _check_extension_children(element: etree._Element, report: Report) -> None:
+def _check_extension_children(element: etree._Element, findings: Findings) -> None:
     """Inside an extension element every descendant needs a namespace too."""
     for descendant in element.iter():
         if descendant is element or not isinstance(descendant.tag, str):
             continue
         if not namespace(descendant):
-            report.error(
+            findings.error(
                 "rss-not-in-namespace",
                 descendant,
-                f"{describe(descendant)} has no namespace inside an extension element; "
+                f"{describe_prefixed(descendant)} has no namespace inside an extension element; "
                 "declare a namespace for it (for example the parent's).",
             )
 
 
-def _check_leaf(element: etree._Element, report: Report) -> None:
+def _check_leaf(element: etree._Element, findings: Findings) -> None:
     for child in child_elements(element):
-        report.error(
+        findings.error(
             "rss-undefined-element",
             child,
-            f"{describe(element)} holds text only, not the element <{local_name(child)}>; "
+            f"{describe_prefixed(element)} holds text only, not the element <{local_name(child)}>; "
             "escape markup as text (&lt;...&gt;) or use CDATA.",
         )
 
 
-def _check_attributes(element: etree._Element, report: Report) -> None:
+def _check_attributes(element: etree._Element, findings: Findings) -> None:
     names = _attribute_names(element)
     if not names:
         return
@@ -275,18 +264,18 @@ def _check_attributes(element: etree._Element, report: Report) -> None:
             continue
         else:
             near = [known for known in expected if known.lower() == name.lower()]
-            report.error(
+            findings.error(
                 "rss-unexpected-attribute",
                 element,
-                f"{describe(element)} has an attribute {name!r} that RSS does not "
+                f"{describe_prefixed(element)} has an attribute {name!r} that RSS does not "
                 "define; remove it or put it in a namespace.",
                 f"Attribute names are case-sensitive: write {near[0]!r}." if near else None,
             )
             continue
         if attribute_namespace != XML_NS and attribute_namespace in MODULE_ELEMENTS:
-            report.error(
+            findings.error(
                 "rss-unexpected-attribute",
                 element,
-                f"{describe(element)} carries the attribute {localname!r} from "
+                f"{describe_prefixed(element)} carries the attribute {localname!r} from "
                 f"{attribute_namespace}, which defines no such attribute; remove it.",
             )

@@ -18,7 +18,6 @@ from exporter.check.context import CheckContext
 from exporter.check.xmltext import (
     decode,
     illegal_characters,
-    may_hold_flagged_characters,
     position,
     problem,
     prolog,
@@ -177,11 +176,7 @@ def parse_xml(data: bytes, context: CheckContext) -> XmlParse:
     problems: list[Problem] = []
     text = decode(data, context, problems)
     text = prolog(text, context, problems)
-    # Encoded once: without flagged characters these are already the bytes lxml gets.
-    encoded = text.encode("utf-8", "surrogatepass")
-    clean = not may_hold_flagged_characters(encoded)
-    if not clean:
-        text = illegal_characters(text, context, problems)
+    text = illegal_characters(text, context, problems)
     entity_problems, is_bomb = _entity_problems(text, context)
     problems.extend(entity_problems)
     if is_bomb:
@@ -191,7 +186,7 @@ def parse_xml(data: bytes, context: CheckContext) -> XmlParse:
     # external DTD subset, which would turn a harmless DOCTYPE into an error.
     external = any(p.rule == "xml-external-entity" for p in entity_problems)
     declares_entities = "<!ENTITY" in text and not _EXTERNAL_DOCTYPE.search(text, 0, 4096)
-    source = utf8_source(text, encoded if clean else None)
+    source = utf8_source(text)
     parser = _parser(resolve_internal=declares_entities and not external)
     try:
         root = etree.fromstring(source, parser)
@@ -204,9 +199,3 @@ def parse_xml(data: bytes, context: CheckContext) -> XmlParse:
         )
         return XmlParse(None, problems)
     return XmlParse(root.getroottree(), problems)
-
-
-def line_of(element: etree._Element) -> int | None:
-    """The source line of an element (lxml's `sourceline`), typed for callers."""
-    line = element.sourceline
-    return line if isinstance(line, int) else None

@@ -18,12 +18,6 @@ from exporter.problems import Problem, Severity
 _ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # C1 controls are legal XML but almost always a mis-declared windows-1252 text.
 _C1_CHARS = re.compile("[\x80-\x9f]")
-# The same characters as UTF-8 bytes, for a quick scan before the one above:
-# byte-level searches run in C at memchr speed, the character classes do not.
-_CONTROL_BYTES = bytes(byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0D))
-_NOT_CONTROL_BYTES = bytes(byte for byte in range(0x100) if byte not in _CONTROL_BYTES)
-_SURROGATE_BYTES = re.compile(b"\xed[\xa0-\xbf]")
-_C1_BYTES = re.compile(b"\xc2[\x80-\x9f]")
 _DECLARATION = re.compile(r"<\?xml(?P<body>\s[^>]*?)?\?>")
 _PSEUDO_ATTR = re.compile(
     r"""(?P<name>version|encoding|standalone)\s*=\s*["'](?P<value>[^"']*)["']"""
@@ -216,18 +210,6 @@ def prolog(text: str, context: CheckContext, problems: list[Problem]) -> str:
     return text
 
 
-def may_hold_flagged_characters(encoded: bytes) -> bool:
-    """False when the UTF-8 (surrogatepass) form of a text has none of the characters
-    `illegal_characters` reports; True means "look with the exact scan"."""
-    if encoded.translate(None, _NOT_CONTROL_BYTES):
-        return True
-    if b"\xef" in encoded and (b"\xef\xbf\xbe" in encoded or b"\xef\xbf\xbf" in encoded):
-        return True
-    if b"\xed" in encoded and _SURROGATE_BYTES.search(encoded):
-        return True
-    return b"\xc2" in encoded and _C1_BYTES.search(encoded) is not None
-
-
 def illegal_characters(text: str, context: CheckContext, problems: list[Problem]) -> str:
     """Report raw characters XML forbids, then replace them so parsing can go on."""
     found = list(_ILLEGAL_CHARS.finditer(text))
@@ -271,20 +253,11 @@ def illegal_characters(text: str, context: CheckContext, problems: list[Problem]
     return _ILLEGAL_CHARS.sub("\ufffd", text)
 
 
-def utf8_source(text: str, encoded: bytes | None) -> bytes:
-    """The UTF-8 bytes handed to lxml, with the declaration saying so. `encoded` is
-    `text` already encoded (when it holds no surrogates): only the declaration is
-    then re-encoded, not the whole document."""
-    match = _DECLARATION.search(text) if text.startswith("<?xml") else None
-    if match is None:
-        return encoded if encoded is not None else text.encode("utf-8", "replace")
-    if encoded is None:
-        return (text[: match.start()] + _utf8_declaration(match) + text[match.end() :]).encode(
-            "utf-8", "replace"
-        )
-    start = len(text[: match.start()].encode("utf-8"))
-    end = start + len(match.group().encode("utf-8"))
-    return encoded[:start] + _utf8_declaration(match).encode("utf-8", "replace") + encoded[end:]
+def utf8_source(text: str) -> bytes:
+    """The UTF-8 bytes handed to lxml, with the declaration saying so."""
+    if text.startswith("<?xml"):
+        text = _DECLARATION.sub(_utf8_declaration, text, count=1)
+    return text.encode("utf-8", "replace")
 
 
 def _utf8_declaration(match: re.Match[str]) -> str:

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from exporter.check.urls import is_dangerous_url
 from exporter.cli.main import cli
+from exporter.iri import is_dangerous_url
 from tests.support import FEED_TOML
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exporter.check import urls
+from exporter import iri
 from tests.support import examples
 
 # Characters around every decision the full checks make: scheme and host
@@ -21,19 +21,17 @@ URLISH = st.builds(
 
 
 def full_absolute(value: str) -> bool:
-    return urls.is_absolute(value) and _full_reference(value)
+    return iri.is_absolute(value) and _full_reference(value)
 
 
 def _full_reference(value: str) -> bool:
-    if urls.invalid_iri_character(value) is not None:
+    if iri.invalid_iri_character(value) is not None:
         return False
-    if urls._PLAIN_URL.match(value):
-        return True
-    if urls.is_absolute(value):
-        parts = urls._split(value)
+    if iri.is_absolute(value):
+        parts = iri._split(value)
         if parts is None:
             return False
-        if parts[0].lower() in urls.HIERARCHICAL_SCHEMES and not parts[1]:
+        if parts[0].lower() in iri.HIERARCHICAL_SCHEMES and not parts[1]:
             return False
     return True
 
@@ -41,11 +39,11 @@ def _full_reference(value: str) -> bool:
 @settings(max_examples=examples(3000), deadline=None)
 @given(st.one_of(URLISH, st.text(ALPHABET, max_size=40)))
 def test_the_shortcut_accepts_only_what_the_full_checks_accept(value: str) -> None:
-    if urls._SIMPLE_URL.match(value):
+    if iri._SIMPLE_URL.match(value):
         assert full_absolute(value)
         assert _full_reference(value)
-    assert urls.is_valid_absolute_iri(value) == full_absolute(value)
-    assert urls.is_valid_iri_reference(value) == _full_reference(value)
+    assert iri.is_valid_absolute_iri(value) == full_absolute(value)
+    assert iri.is_valid_iri_reference(value) == _full_reference(value)
 
 
 def test_ordinary_urls_take_the_shortcut() -> None:
@@ -54,6 +52,6 @@ def test_ordinary_urls_take_the_shortcut() -> None:
         "https://news.example.org/2024/05/a-title?x=1&y=2#top",
         "http://a.b/(x)[y]@!$';=,*+~",
     ):
-        assert urls._SIMPLE_URL.match(value), value
+        assert iri._SIMPLE_URL.match(value), value
     for value in ("https://exa mple.com/", "https://example.com/%zz", "https://é.com/"):
-        assert not urls._SIMPLE_URL.match(value), value
+        assert not iri._SIMPLE_URL.match(value), value

@@ -432,6 +432,21 @@ def test_relative_links_inside_content_need_xml_base() -> None:
     assert check(fragment) == []
 
 
+def test_xml_attribute_problems_deep_in_the_feed_are_found_in_document_order() -> None:
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><entry>'
+        '<title xml:lang="english!">t</title><bogus/></entry>'
+        '<x:y xmlns:x="urn:x" xml:base="a b"/></feed>'
+    )
+    walk_rules = {"atom-undefined-element", "atom-invalid-language", "atom-invalid-iri"}
+    # The entry's children are checked when the entry is visited, before its title.
+    assert [p.rule for p in check(feed) if p.rule in walk_rules] == [
+        "atom-undefined-element",
+        "atom-invalid-language",
+        "atom-invalid-iri",
+    ]
+
+
 def test_large_feed_is_checked_in_linear_time() -> None:
     """`export` verifies every feed it writes, so a quadratic rule would make big
     exports crawl (3000 entries took ~30 s when one rule rescanned the feed per

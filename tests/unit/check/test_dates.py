@@ -12,7 +12,6 @@ from exporter.check.dates import (
     check_rfc3339,
     check_w3cdtf,
     implausibility,
-    parse_rfc3339,
 )
 
 
@@ -28,7 +27,9 @@ from exporter.check.dates import (
     ],
 )
 def test_rfc3339_valid(text: str, expected: datetime) -> None:
-    assert parse_rfc3339(text) == expected
+    result = check_rfc3339(text)
+    assert result.ok
+    assert result.value == expected
 
 
 @pytest.mark.parametrize(
@@ -125,3 +126,19 @@ def test_plausibility() -> None:
     assert implausibility(NOW + timedelta(hours=23), NOW) is None
     future = implausibility(NOW + timedelta(days=2), NOW)
     assert future is not None and "future" in future
+
+
+def test_dates_keep_their_reasons_and_share_zone_objects() -> None:
+    assert check_rfc3339("2024-02-30T00:00:00Z").reason == "2024-02-30 is not a calendar date"
+    assert check_rfc3339("2024-01-01T24:00:00Z").reason == "time 24:00:00 is out of range"
+    assert check_rfc3339("2024-01-01T00:00:00+24:00").status is DateStatus.INVALID
+    first = check_rfc3339("2024-01-01T10:00:00+05:30").value
+    second = check_rfc3339("2024-03-01T10:00:00+05:30").value
+    assert first is not None and second is not None
+    assert first.tzinfo is second.tzinfo  # one zone object per spelling
+    offset = first.utcoffset()
+    assert offset is not None and offset.total_seconds() == 19800
+    late = check_rfc822("Mon, 01 Jan 2024 10:00:00 EST").value
+    assert late is not None
+    late_offset = late.utcoffset()
+    assert late_offset is not None and late_offset.total_seconds() == -5 * 3600

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from exporter.check.memo import memoised
+from exporter.memo import memoised
 
 
 def test_a_short_string_is_computed_once() -> None:

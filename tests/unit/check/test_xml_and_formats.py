@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from exporter.check.checker import FeedFormat, check_bytes, check_path, detect_format
+from exporter.check.checker import check_bytes, check_path
 from exporter.check.context import CheckContext
 from exporter.check.html import html_relative_urls, html_risks
-from exporter.check.urls import is_dangerous_url, same_url
 from exporter.check.xmldoc import parse_xml
+from exporter.iri import is_dangerous_url, same_url
 from exporter.problems import Problem
 
 CONTEXT = CheckContext(source="feed.xml")
@@ -125,17 +127,44 @@ def test_xml_version_other_than_1_0() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "expected"),
+    ("data", "family"),
     [
-        (GOOD, FeedFormat.ATOM),
-        (b'<rss version="2.0"><channel/></rss>', FeedFormat.RSS),
-        (b'  {"version": "https://jsonfeed.org/version/1.1"}', FeedFormat.JSON_FEED),
-        (b"<html><body/></html>", FeedFormat.UNKNOWN),
-        (b'<feed xmlns="http://purl.org/atom/ns#"/>', FeedFormat.ATOM),
+        (GOOD.replace(b"<title>T</title>", b""), "atom-"),
+        (b'<rss version="2.0"><channel/></rss>', "rss-"),
+        (b'  {"version": "https://jsonfeed.org/version/1.1"}', "jsonfeed-"),
+        (b"<html><body/></html>", "check-unknown-format"),
+        (b'<feed xmlns="http://purl.org/atom/ns#"/>', "atom-"),
     ],
 )
-def test_format_is_detected_from_content(data: bytes, expected: FeedFormat) -> None:
-    assert detect_format(data, CheckContext(source="feed.json")) is expected
+def test_the_family_is_recognised_from_content(data: bytes, family: str) -> None:
+    found = rules(data, CheckContext(source="feed.json"))
+    assert found and all(rule.startswith(family) for rule in found), found
+
+
+LOADED_RULES = """
+import sys
+from exporter.check.checker import check_bytes
+from exporter.check.context import CheckContext
+
+def loaded():
+    rules = ("exporter.check.atom", "exporter.check.rss", "exporter.check.jsonfeed")
+    return [name.rsplit(".", 1)[1] for name in rules if name in sys.modules]
+
+print(loaded())
+check_bytes(b'<rss version="2.0"><channel/></rss>', CheckContext(source="f"))
+print(loaded())
+"""
+
+
+def test_a_family_s_rules_are_imported_only_when_such_a_feed_is_checked() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", LOADED_RULES],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.stdout.split("\n")[:2] == ["[]", "['rss']"]
 
 
 def test_unknown_root_is_one_finding() -> None:

@@ -1,9 +1,10 @@
 """Memoising the pure string functions the rules call over and over.
 
-One batch checks the same URLs, dates and HTML in RSS, Atom and JSON Feed, and
-one feed repeats media types and language tags in every entry. Caching is keyed
-by the string alone (every cached function is pure), bounded in entries, and
-skipped for long strings so a hostile feed cannot pin much memory in the cache.
+The contract, the feed checker and the IRI syntax share it: one batch checks
+the same URLs, dates and HTML in RSS, Atom and JSON Feed, and one feed repeats
+media types and language tags in every entry. Caching is keyed by the string
+alone (every cached function is pure), bounded in entries, and skipped for long
+strings so a hostile feed cannot pin much memory in the cache.
 
 The cache is a dict whose `__getitem__` is what callers get: a hit runs no
 Python code at all (the rules make tens of calls per entry, so a wrapper
