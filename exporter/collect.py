@@ -47,6 +47,11 @@ class CheckedRecord(Generic[Value]):
     value: Value | None
     url_line_deferred: bool = False
 
+    def __reduce__(self) -> tuple[type[CheckedRecord[Value]], tuple[object, ...]]:
+        # workers send one per record: a plain tuple pickles fastest
+        fields = (self.source, self.url, self.url_line, self.problems, self.value)
+        return CheckedRecord, (*fields, self.url_line_deferred)
+
 
 @dataclass(frozen=True, slots=True)
 class FileOutcome(Generic[Value]):
@@ -56,6 +61,9 @@ class FileOutcome(Generic[Value]):
     load_problems: tuple[Problem, ...]
     records: tuple[CheckedRecord[Value], ...]
     digest: str | None = None  # SHA-256 of the bytes that were checked
+
+    def __reduce__(self) -> tuple[type[FileOutcome[Value]], tuple[object, ...]]:
+        return FileOutcome, (self.name, self.load_problems, self.records, self.digest)
 
     def with_values(self, convert: Callable[[Value], Other]) -> FileOutcome[Other]:
         """The same outcome carrying `convert(value)` for each valid record."""

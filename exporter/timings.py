@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +26,7 @@ ENVIRONMENT_VARIABLE = "FEED_EXPORTER_TIMINGS"
 
 _seconds: dict[str, float] = {}
 _counts: dict[str, int] = {}
+_counting = threading.Lock()
 _started = time.perf_counter()
 
 
@@ -58,8 +60,9 @@ def stage(name: str) -> Stage:
 
 
 def count(name: str, amount: int = 1) -> None:
-    """Count items for stage `name` without timing anything."""
-    _counts[name] = _counts.get(name, 0) + amount
+    """Count items for stage `name` without timing anything (from any thread)."""
+    with _counting:
+        _counts[name] = _counts.get(name, 0) + amount
 
 
 def report() -> dict[str, float]:

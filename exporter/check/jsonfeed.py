@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
 
 from exporter.check.context import CheckContext
 from exporter.check.dates import check_rfc3339
@@ -25,6 +23,10 @@ from exporter.check.jsonfeed_rules import rule_problems
 from exporter.iri import is_valid_absolute_iri
 from exporter.problems import Problem, json_pointer
 from exporter.resources import schema_path
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = schema_path("jsonfeed-1.1.schema.json")
 _REQUIRED_KEY = re.compile(r"'(.+)' is a required property")
@@ -57,6 +59,10 @@ def check_jsonfeed(data: bytes, context: CheckContext) -> list[Problem]:
 
 @cache
 def _validator() -> Draft202012Validator:
+    # Imported here: jsonschema only explains failures (jsonschema-rs gives the
+    # verdict), and importing it costs more than verifying a feed of ten entries.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     checker = FormatChecker(formats=())
     checker.checks("uri")(_is_url)

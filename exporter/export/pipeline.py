@@ -260,14 +260,14 @@ def _write(
                 sink = _sink(feed_plan, request)
                 sinks.append(sink)
                 source = previous.get(feed_plan.file_name)
-                assembled = assemble(feed_plan, cache, locations, sink, source)
-                if assembled.layout is not None:
-                    layouts[feed_plan.file_name] = assembled.layout
+                done = assemble(feed_plan, cache, locations, sink, source)
+                if done.layout is not None:
+                    layouts[feed_plan.file_name] = done.layout
                 output = FeedOutput(
                     get_format(feed_plan.format_name),
-                    problems=assembled.problems,
-                    size=assembled.size,
-                    digest=assembled.digest,
+                    problems=done.problems,
+                    size=done.size,
+                    digest=done.digest,
                 )
             result.outputs.append(output)
             failure = next((p for p in output.problems if p.is_error), None)

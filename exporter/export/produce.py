@@ -43,10 +43,11 @@ from exporter.export.keys import article_digest, entry_salt, fragment_key, outco
 from exporter.export.plan import Selection, passes_filters
 from exporter.export.store import Cache
 from exporter.load.settings import LoadSettings
-from exporter.load.sources import STDIN
+from exporter.load.sources import STDIN, load_source
 from exporter.load.text import file_digest
-from exporter.model import Article
+from exporter.model import Article, article_from_record
 from exporter.problems import problem_from_dict
+from exporter.records import Record
 from exporter.timings import count, stage
 from exporter.workers import ordered_map
 
@@ -103,29 +104,53 @@ def run_job(
     opens its own connection (one per process) from `job.cache_dir`."""
     if cache is None and job.cache_dir is not None:
         cache = _process_cache(job.cache_dir)
+    if job.wanted is not None:
+        return _render_wanted(job, cache)
     outcomes: list[FileOutcome[Entry]] = []
     fresh: list[tuple[str, bytes]] = []
     render: list[tuple[Article, str]] = []
-    found: set[str] = set()
-    for index, name in enumerate(job.names):
+    for name in job.names:
         checked = check_file(name, job.load, stdin)
         entries = checked.with_values(_entry)
         outcomes.append(entries)
         if job.remember and name != STDIN and checked.digest is not None:
             key = outcome_key(job.load, name, checked.digest)
             fresh.append((key, encode_outcome(entries)))
+        if job.render is None:
+            continue
         for record, summary in zip(checked.records, entries.records, strict=True):
-            if record.problems or record.value is None or summary.value is None:
+            article, entry = record.value, summary.value
+            if article is None or entry is None or record.problems:
                 continue
-            article, article_digest = record.value, summary.value.digest
-            if job.wanted is not None:
-                if article_digest in job.wanted[index]:
-                    render.append((article, article_digest))
-                    found.add(article_digest)
-            elif job.render is not None and passes_filters(article, job.render.selection):
-                render.append((article, article_digest))
+            if passes_filters(article, job.render.selection):
+                render.append((article, entry.digest))
     fragments = _render(render, job.render, cache) if job.render is not None else []
-    return ProduceResult(tuple(outcomes), tuple(fresh), tuple(fragments), frozenset(found))
+    return ProduceResult(tuple(outcomes), tuple(fresh), tuple(fragments))
+
+
+def _render_wanted(job: ProduceJob, cache: Cache | None) -> ProduceResult:
+    """The second round: render the records whose article digests are wanted.
+    They were checked against the contract when their files were first read;
+    an article with the same digest is the same valid article, so the records
+    are only loaded and modelled, not checked again (a record that no longer
+    models gives no article, and its file is reported as changed)."""
+    assert job.wanted is not None and job.render is not None
+    render: list[tuple[Article, str]] = []
+    found: set[str] = set()
+    for name, wanted in zip(job.names, job.wanted, strict=True):
+        for item in load_source(name, job.load):
+            if not isinstance(item, Record):
+                continue
+            try:
+                article = article_from_record(item.data, item.body, item.source)
+                digest = article_digest(article)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+            if digest in wanted and digest not in found:
+                render.append((article, digest))
+                found.add(digest)
+    fragments = _render(render, job.render, cache)
+    return ProduceResult((), (), tuple(fragments), frozenset(found))
 
 
 def _entry(article: Article) -> Entry:

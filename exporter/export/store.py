@@ -46,6 +46,7 @@ DEFAULT_MAX_BYTES = 1 << 30  # 100,000 records in three formats take about 600 M
 _FORMAT = "2"  # bump when the stored shape changes: older caches are rebuilt
 _BUSY_TIMEOUT = 1.0  # seconds to wait for another export's write lock
 _BATCH = 512  # rows per statement or transaction
+_RECENT_MEMORY = 128 << 20  # fragments made in a run kept in memory for its assembly
 _SCAN_OVER = 4096  # keys wanted at once past which reading the whole index may pay
 _FRAGMENT_BATCH = 8192  # fragment rows per transaction: fewer rewrites of index pages
 _DAY = 86_400
@@ -111,11 +112,12 @@ class Cache:
         self.notices: list[Problem] = []  # damage found and repaired, for the report
         self._today = int(time.time()) // _DAY
         self._touched: set[str] = set()  # fragments this run used: never evicted by it
+        self._recent: dict[str, bytes] = {}  # what this run made, up to _RECENT_MEMORY
+        self._recent_bytes = 0
         self._stale: dict[str, list[str]] = {"outcomes": [], "fragments": []}
         self._pending: list[tuple[str, bytes, int]] = []  # outcomes not yet written
         self._pending_fragments: list[tuple[object, ...]] = []  # their index rows, likewise
         self._made: dict[str, Location] = {}  # fragments added by this process
-        self._transient: set[str] = set()  # ... that must not outlive this run
         self._damaged = False
         self._lock_descriptor: int | None = None
         self._pack_descriptor: int | None = None
@@ -271,31 +273,40 @@ class Cache:
 
     def add(self, fragments: Sequence[Fragment]) -> None:
         """Append the fragments to the pack and index them (this run sees them
-        even if the index cannot be written)."""
+        even if the index cannot be written). Up to `_RECENT_MEMORY` bytes of
+        them also stay in memory, where assembly reads them; without a folder
+        those are not written at all."""
         fresh = [f for f in fragments if f.key not in self._made]
-        if not fresh or self._pack() is None:
+        kept = self.persistent  # else nothing outlives this run: no check sum, no row
+        packed: list[Fragment] = []
+        for fragment in fresh:
+            if self._recent_bytes + len(fragment.body) <= _RECENT_MEMORY:
+                self._recent[fragment.key] = fragment.body
+                self._recent_bytes += len(fragment.body)
+                if not kept:
+                    self._made[fragment.key] = _located(-1, fragment, 0)
+                    continue
+            packed.append(fragment)
+        if not packed or self._pack() is None:
             return
-        data = b"".join([fragment.body for fragment in fresh])
+        data = b"".join([fragment.body for fragment in packed])
         try:
             end = _append(self._pack_descriptor, data)
         except OSError:
             return  # a full disk: these fragments are made again when needed
         offset = end - len(data)
         rows = []
-        for fragment in fresh:
-            findings = encode_findings(fragment.findings)
-            location = Location(
-                offset, len(fragment.body), zlib.crc32(fragment.body), fragment.lines, findings
-            )
+        for fragment in packed:
+            crc = zlib.crc32(fragment.body) if kept else 0
+            location = _located(offset, fragment, crc)
             self._made[fragment.key] = location
             self._touched.add(fragment.key)
             offset += len(fragment.body)
-            if not fragment.lasting:
-                self._transient.add(fragment.key)
-                continue
+            if not fragment.lasting or not kept:
+                continue  # this run sees it (`_made`); no later run may
             rows.append(
                 (fragment.key, location.offset, location.length, location.crc, location.lines,
-                 findings, self._today)
+                 location.findings, self._today)
             )  # fmt: skip
         self._pending_fragments += rows
         if len(self._pending_fragments) >= _FRAGMENT_BATCH:
@@ -338,6 +349,9 @@ class Cache:
 
     def read(self, key: str, location: Location) -> bytes:
         """The fragment's bytes; FragmentDamaged when they are not what was stored."""
+        recent = self._recent.get(key)
+        if recent is not None and location is self._made.get(key):
+            return recent
         descriptor = self._pack()
         try:
             data = (
@@ -347,7 +361,11 @@ class Cache:
             )
         except OSError:
             data = b""
-        if len(data) != location.length or zlib.crc32(data) != location.crc:
+        if len(data) != location.length:
+            raise FragmentDamaged(key)
+        # What this run wrote is read back as written; what earlier runs wrote is
+        # checked against the sum they stored.
+        if location is not self._made.get(key) and zlib.crc32(data) != location.crc:
             raise FragmentDamaged(key)
         return data
 
@@ -500,10 +518,9 @@ class Cache:
     def _pack(self) -> int | None:
         """The pack's descriptor (opened on first use), or None without one."""
         if self._pack_descriptor is None and self.folder is not None and self._db is not None:
+            flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
             with contextlib.suppress(OSError):
-                self._pack_descriptor = os.open(
-                    self.folder / _PACK, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644
-                )
+                self._pack_descriptor = os.open(self.folder / _PACK, flags, 0o644)
         return self._pack_descriptor
 
     def _failed(self, error: sqlite3.Error) -> None:
@@ -557,6 +574,11 @@ class Cache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _located(offset: int, fragment: Fragment, crc: int) -> Location:
+    findings = encode_findings(fragment.findings)
+    return Location(offset, len(fragment.body), crc, fragment.lines, findings)
 
 
 def _is_damage(error: sqlite3.Error) -> bool:

@@ -197,3 +197,26 @@ def test_a_broken_entry_in_any_batch_leaves_the_previous_feeds(
     assert (out / "atom.xml").read_bytes() == b"previous"
     errors = [p for p in result.feed_problems if p.is_error]
     assert errors and all(p.path == "atom.xml" and p.line is not None for p in errors)
+
+
+def test_a_file_changed_before_the_second_round_is_reported_not_guessed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small --limit renders the chosen records in a second round, reading
+    their files again: a file edited in between is named, nothing is written."""
+    records = write_corpus(tmp_path / "records", 40, seed=9)
+    real = pipeline.plan_feeds
+
+    def plan_then_edit(*args: Any) -> Any:
+        made = real(*args)
+        chosen = Path(made.feeds[0].entries[0].source)
+        chosen.write_text(chosen.read_text().replace('title: "', 'title: "Edited ', 1))
+        return made
+
+    monkeypatch.setattr(pipeline, "plan_feeds", plan_then_edit)
+    out = tmp_path / "out"
+    request = ExportRequest(formats=NAMES, out_dir=out, selection=Selection(limit=3))
+    result = run_export([str(records)], request, feed())
+    assert result.status is ExportStatus.WRITE_FAILED
+    assert result.reason is not None and "changed while the export ran" in result.reason
+    assert not out.exists() or list(out.iterdir()) == []

@@ -159,3 +159,16 @@ def test_an_unwritable_cache_folder_means_no_cache_not_an_error(tmp_path: Path) 
         assert "a" in cache.locate(["a"])  # this run still sees what it made
         assert not cache.persistent
     assert os.path.isfile(blocker)
+
+
+@pytest.mark.parametrize("persistent", [True, False])
+def test_fragments_past_the_memory_budget_are_read_from_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, persistent: bool
+) -> None:
+    monkeypatch.setattr("exporter.export.store._RECENT_MEMORY", 100)
+    made = [fragment(f"k{i}", f"    <item>{i}</item>\n".encode() * 3) for i in range(20)]
+    with Cache(tmp_path if persistent else None) as cache:
+        cache.add(made)
+        found = cache.locate([f.key for f in made])
+        assert [cache.read(f.key, found[f.key]) for f in made] == [f.body for f in made]
+        assert sum(where.offset >= 0 for where in found.values()) >= 17  # most in the pack
