@@ -38,7 +38,6 @@ from exporter.timings import count
 from exporter.write.sink import Sink, signature
 
 _CHUNK = 1 << 20  # bytes gathered before each write
-_COPY = 8 << 20  # bytes copied from the previous file per read
 
 
 @dataclass(slots=True)
@@ -133,15 +132,12 @@ class Previous:
         if self._descriptor is None:
             try:
                 self._descriptor = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+                size = os.fstat(self._descriptor).st_size
             except OSError as error:
                 raise LayoutStale(str(error)) from error
-        while length > 0:
-            data = os.pread(self._descriptor, min(length, _COPY), start)
-            if not data:
+            if self.layout.ends and size < max(self.layout.ends):
                 raise LayoutStale(f"{self.path} is shorter than it was written")
-            sink.write(data)
-            start += len(data)
-            length -= len(data)
+        sink.copy_from(self._descriptor, start, length)
 
     def close(self) -> None:
         if self._descriptor is not None:
@@ -152,7 +148,6 @@ class Previous:
 @dataclass(slots=True)
 class Assembled:
     size: int
-    digest: str
     problems: list[Problem]
     layout: Layout | None = None
 
@@ -193,11 +188,11 @@ def assemble(
     empty = cache.read(plan.head, locations[plan.head])
     head_findings = cache.findings(locations[plan.head])
     if any(finding.problem.is_error for finding in head_findings):  # no feed to build on
-        return Assembled(0, "", [replace(f.problem, path=file_name) for f in head_findings])
+        return Assembled(0, [replace(f.problem, path=file_name) for f in head_findings])
     if not plan.entries:
         sink.write(empty)
         found = [replace(f.problem, path=file_name) for f in head_findings]
-        return Assembled(sink.size, sink.digest, _finish(found, sink.size, file_name))
+        return Assembled(sink.size, _finish(found, sink.size, file_name))
     head, tail = open_ends(name, empty)
     writer = _Writer(sink)
     writer.write(head)
@@ -218,7 +213,7 @@ def assemble(
             problem = replace(problem, line=problem.line + shift)
         problems.append(problem)
     problems += spanning_problems(plan)
-    return Assembled(sink.size, sink.digest, _finish(problems, sink.size, file_name), layout)
+    return Assembled(sink.size, _finish(problems, sink.size, file_name), layout)
 
 
 def _entries(

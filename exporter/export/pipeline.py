@@ -42,7 +42,7 @@ from exporter.problems import Problem, problem_from_dict
 from exporter.render import get_format
 from exporter.timings import stage
 from exporter.workers import WORKER_DIED, worker_pool
-from exporter.write.sink import Sink, WriteFailed, deliver_all, signature, unchanged
+from exporter.write.sink import Sink, WriteFailed, deliver_all, signature
 
 # A --limit below this share of the inputs renders only the chosen records, in
 # a second round (10,000 records, --limit 50: 4.6 s instead of 7.0 s cold).
@@ -264,10 +264,7 @@ def _write(
                 if done.layout is not None:
                     layouts[feed_plan.file_name] = done.layout
                 output = FeedOutput(
-                    get_format(feed_plan.format_name),
-                    problems=done.problems,
-                    size=done.size,
-                    digest=done.digest,
+                    get_format(feed_plan.format_name), problems=done.problems, size=done.size
                 )
             result.outputs.append(output)
             failure = next((p for p in output.problems if p.is_error), None)
@@ -287,16 +284,10 @@ def _write(
     _delivered(result, sinks, request)
     if request.stdout is not None:
         return
-    for output in result.outputs:  # kept, but known by its bytes: sign its layout again
-        if output.kept and not output.signed:
-            stored = cache.layout(request.out_dir, output.format.file_name)
-            layout = Layout.decode(stored) if stored is not None else None
-            if layout is not None:
-                layouts[output.format.file_name] = layout
     for file_name, layout in layouts.items():
         layout.signature = signature(request.out_dir / file_name)
         cache.store_layout(request.out_dir, file_name, layout.encode())
-    if sinks or any(not output.signed for output in result.outputs):
+    if sinks:
         cache.store_export_state(request.out_dir, _state(plan, result, request))
 
 
@@ -318,17 +309,15 @@ def _kept(plan: Plan, request: ExportRequest, cache: Cache) -> dict[str, FeedOut
 
 
 def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> FeedOutput | None:
-    """The file is the one the last run wrote when its inode, size and change
-    time are (no write, not even one that restores the mtime, keeps the change
-    time: only a clock set back could fake it); else its bytes are hashed."""
+    """The file is the one the last run wrote when its device, inode, size,
+    mtime and change time are: no write, not even one that restores the mtime,
+    keeps the change time (only a clock set back could fake it). Otherwise the
+    feed is assembled, and left alone if its bytes turn out to be the file's."""
     if not isinstance(last, dict):
         return None
     target = request.out_dir / feed_plan.file_name
     try:
-        if last["plan"] != feed_plan.digest:
-            return None
-        signed = last["signature"] == signature(target)
-        if not signed and not unchanged(target, last["size"], last["digest"]):
+        if last["plan"] != feed_plan.digest or last["signature"] != signature(target):
             return None
         problems = [problem_from_dict(problem) for problem in last["problems"]]
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -337,10 +326,8 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
         get_format(feed_plan.format_name),
         problems=problems,
         size=last["size"],
-        digest=last["digest"],
         path=target,
         kept=True,
-        signed=signed,
     )
 
 
@@ -378,7 +365,6 @@ def _state(plan: Plan, result: ExportResult, request: ExportRequest) -> dict[str
             feed_plan.file_name: {
                 "plan": feed_plan.digest,
                 "size": output.size,
-                "digest": output.digest,
                 "signature": signature(request.out_dir / feed_plan.file_name),
                 "problems": output.problems,
             }

@@ -130,6 +130,7 @@ class FeedPlan:
     salt: str  # what every fragment key of this feed shares
     key_of: Callable[[str], str]  # article digest -> fragment key
     _keys: tuple[str, ...] | None = None
+    _digest: str | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -142,10 +143,12 @@ class FeedPlan:
     @property
     def digest(self) -> str:
         """Equal for equal plans, hence for equal files."""
-        digest = hashlib.sha256(f"{self.head}\0{self.salt}".encode())
-        for entry in self.entries:
-            digest.update(entry.digest.encode())
-        return digest.hexdigest()
+        if self._digest is None:
+            digest = hashlib.sha256(f"{self.head}\0{self.salt}".encode())
+            for entry in self.entries:
+                digest.update(entry.digest.encode())
+            self._digest = digest.hexdigest()
+        return self._digest
 
 
 @dataclass(frozen=True, slots=True)

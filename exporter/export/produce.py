@@ -315,31 +315,28 @@ def produce(
         if collection is not None:
             return collection
         stored = cache.outcomes([key for key in keys if key is not None])
-        known: dict[int, FileOutcome[Entry]] = {}
-        for index, key in enumerate(keys):
-            value = stored.get(key) if key is not None else None
-            outcome = decode_outcome(value) if value is not None else None
-            if outcome is not None:
-                known[index] = outcome
-    todo = [index for index in range(len(inputs)) if index not in known]
-    shards = [
-        ProduceJob(
-            tuple(inputs[i] for i in todo[start : start + SHARD_FILES]),
-            cache.persistent,
-            load,
-            cache.folder if cache.persistent else None,
-            render,
-        )
-        for start in range(0, len(todo), SHARD_FILES)
-    ]
-    fresh = (outcome for result in _run(shards, jobs, pool, stdin, cache)
-             for outcome in _stored(result, cache))  # fmt: skip
+        rows = {i: stored[key] for i, key in enumerate(keys) if key is not None and key in stored}
+
+    def job(names: Sequence[str]) -> ProduceJob:
+        folder = cache.folder if cache.persistent else None
+        return ProduceJob(tuple(names), cache.persistent, load, folder, render)
+
+    todo = [inputs[index] for index in range(len(inputs)) if index not in rows]
+    shards = [job(todo[start : start + SHARD_FILES]) for start in range(0, len(todo), SHARD_FILES)]
+    # Submitted first: the workers check what is new while this process decodes
+    # what it looked up.
+    results = _run(shards, jobs, pool, stdin, cache)
+    fresh = (outcome for result in results for outcome in _stored(result, cache))
+    with stage("look up"):
+        known = {index: decode_outcome(row) for index, row in rows.items()}
     collection = Collection[Entry](files=[shown_name(name) for name in inputs])
     first_seen: dict[str, tuple[int, CheckedRecord[Entry]]] = {}
-    for index in range(len(inputs)):
-        outcome = known.get(index) or next(fresh)
-        if index not in known and inputs[index] != STDIN and outcome.digest is not None:
-            keys[index] = outcome_key(load, inputs[index], outcome.digest)
+    for index, name in enumerate(inputs):
+        outcome = known.get(index) if index in rows else next(fresh)
+        if outcome is None:  # a stored row that does not decode: checked here, now
+            outcome = _stored(run_job(job([name]), stdin, cache), cache)[0]
+        if index not in rows and name != STDIN and outcome.digest is not None:
+            keys[index] = outcome_key(load, name, outcome.digest)
         merge_outcome(outcome, collection, first_seen, load)
         if progress is not None:
             progress(index + 1, len(inputs))
@@ -440,6 +437,9 @@ def render_heads(heads: Sequence[HeadJob], pool: Executor | None) -> list[Fragme
     return list(pool.map(_make_head, heads))
 
 
+_AHEAD = 3  # shards per worker in flight
+
+
 def _run(
     shards: list[ProduceJob],
     jobs: int,
@@ -447,17 +447,19 @@ def _run(
     stdin: BinaryIO | None,
     cache: Cache,
 ) -> Iterator[ProduceResult]:
-    """Results in shard order; in parallel a bounded window of shards runs ahead,
-    so results never pile up in memory."""
+    """Results in shard order. In workers when there are enough files (for a
+    few, starting workers costs more than it saves); a bounded window of
+    shards runs ahead, so results never pile up in memory. A few shards are
+    submitted at once, before the caller goes on to decode what it looked up."""
     files = sum(len(shard.names) for shard in shards)
-    parallel = (
-        jobs > 1
-        and pool is not None
-        and files >= PARALLEL_THRESHOLD
-        and not any(STDIN in shard.names for shard in shards)
-    )
-    if not parallel:
-        for shard in shards:
-            yield run_job(shard, stdin, cache)
-        return
-    yield from ordered_map(run_job, shards, jobs, pool, ahead=3)
+    if (
+        jobs <= 1
+        or pool is None
+        or files < PARALLEL_THRESHOLD
+        or any(STDIN in shard.names for shard in shards)
+    ):
+        return (run_job(shard, stdin, cache) for shard in shards)
+    if len(shards) <= jobs * _AHEAD:
+        futures = [pool.submit(run_job, shard) for shard in shards]
+        return (future.result() for future in futures)
+    return ordered_map(run_job, shards, jobs, pool, ahead=_AHEAD)

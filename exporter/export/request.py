@@ -49,16 +49,13 @@ class ExportRequest:
 @dataclass(slots=True)
 class FeedOutput:
     """One feed as verified and (unless verification failed) delivered.
-    `digest` is the SHA-256 of exactly the bytes that were checked; `kept`: the
-    file already held them, so it was left alone (its mtime too)."""
+    `kept`: the file already held these bytes, so it was left alone (its mtime too)."""
 
     format: FeedFormat
     problems: list[Problem] = field(default_factory=list)
     size: int = 0
-    digest: str = ""
     path: Path | None = None
     kept: bool = False
-    signed: bool = False  # kept, known by the file's signature alone (not hashed)
 
 
 @dataclass(slots=True)

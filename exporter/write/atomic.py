@@ -13,12 +13,15 @@ permission or I/O error leaves every previous feed untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 from pathlib import Path
 
 # Created exclusively and never through a symbolic link planted at its name.
-_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+# copy_file_range is not for every pair of files (or every kernel): then copy here.
+_NO_KERNEL_COPY = frozenset({errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL})
 # Temporary files of this process still being written: never a "leftover".
 _OPEN: set[Path] = set()
 
@@ -48,12 +51,43 @@ class AtomicFile:
         _OPEN.add(self.temporary)
 
     def write(self, data: bytes) -> None:
-        if self._descriptor is None:
-            raise ValueError(f"{self.temporary} is no longer open for writing")
+        descriptor = self._open()
         view = memoryview(data)
         while view:  # os.write may write less than asked (signals, pipes, quotas)
-            view = view[os.write(self._descriptor, view) :]
+            view = view[os.write(descriptor, view) :]
         self.size += len(data)
+
+    def copy_from(self, source: int, offset: int, length: int) -> None:
+        """Append `length` bytes of the file open at `source` from `offset`,
+        copied by the kernel (no trip through this process) where it can."""
+        descriptor = self._open()
+        copied = 0
+        try:
+            while copied < length:
+                done = os.copy_file_range(source, descriptor, length - copied, offset + copied)
+                if done == 0:
+                    raise OSError(errno.EIO, f"the source ended {length - copied} bytes early")
+                copied += done
+        except OSError as error:
+            if error.errno not in _NO_KERNEL_COPY or copied:
+                raise
+            while copied < length:  # another file system: through this process
+                data = os.pread(source, min(length - copied, 8 << 20), offset + copied)
+                if not data:
+                    raise OSError(errno.EIO, "the source ended early") from error
+                self.write(data)
+                copied += len(data)
+            return
+        self.size += length
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Bytes written so far (to compare them with the target)."""
+        return os.pread(self._open(), length, offset)
+
+    def _open(self) -> int:
+        if self._descriptor is None:
+            raise ValueError(f"{self.temporary} is no longer open for writing")
+        return self._descriptor
 
     def prepare(self) -> None:
         """Make the bytes durable in the temporary file and close it."""
