@@ -16,7 +16,6 @@ patch); the exporter itself has no switch for it.
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import statistics
 import sys
@@ -27,7 +26,6 @@ from typing import Any
 
 import exporter.check.jsonfeed as jsonfeed
 import exporter.contract as contract
-import exporter.iri as iri
 import exporter.load.frontmatter_ as front_matter
 from bench.measure import run_measured
 from bench.run import ROOT, Options, ensure_corpus
@@ -53,10 +51,6 @@ def _no_feed_verdict() -> None:
     jsonfeed._fast_validator = lambda: _NeverValid()  # type: ignore[assignment]
 
 
-def _no_url_verdict() -> None:
-    iri._SIMPLE_URL = re.compile(r"(?!)")  # matches nothing: every URL takes the full checks
-
-
 # name -> (what the fast path is, how to turn it off)
 ENGINES: dict[str, tuple[str, Callable[[], None]]] = {
     "yaml": ("front matter read by py-yaml12 where a guard proves it agrees", _no_fast_yaml),
@@ -68,7 +62,6 @@ ENGINES: dict[str, tuple[str, Callable[[], None]]] = {
         "JSON Feed verdict from jsonschema-rs (jsonschema explains)",
         _no_feed_verdict,
     ),
-    "url-verdict": ("one-regex verdict for ordinary URLs before the IRI rules", _no_url_verdict),
 }
 
 

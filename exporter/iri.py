@@ -29,18 +29,6 @@ _IRI_CHAR = re.compile(
 )
 _NOT_IRI_CHAR = re.compile("[^" + _IRI_CHAR.pattern[1:])
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Fast path, kept because it earns its place: an ordinary URL (scheme://ascii-host,
-# then only ASCII characters an IRI allows and no `%` to inspect) passes the full
-# checks below (legal characters; urlsplit cannot fail on it and finds a host), so
-# one regex match decides it. Nearly every URL of a record and a feed looks like
-# this and few repeat, so the memoised layers mostly miss. Without it a cold
-# 10,000-record export takes 1.12x as long (median of 30 paired wall ratios; CPU
-# 1.11x; 1.07x-1.15x in three shorter runs): it saves ~11 %, just over the 10 %
-# a fast path must save. tests/properties/test_url_shortcut.py: it accepts only what
-# the full checks accept.
-_SIMPLE_URL = re.compile(
-    r"[A-Za-z][A-Za-z0-9+.\-]*://[A-Za-z0-9.\-]+(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*)?\Z"
-)
 # Schemes whose URLs always name a host: `http:/example.com` is a typo.
 HIERARCHICAL_SCHEMES = frozenset({"http", "https", "ftp"})
 _DANGEROUS_SCHEMES = ("javascript", "vbscript", "data")
@@ -48,15 +36,30 @@ _STRIP_FOR_SCHEME = re.compile(r"[\x00-\x20\x7f]+")
 
 
 @memoised
+def _syntax(value: str) -> tuple[str | None, bool]:
+    """The lower-cased scheme (or None) and whether `value` is an RFC 3987
+    IRI-reference, worked out together: nearly every URL of a record or a feed
+    is seen once, so one cached answer per URL is cheaper than one per question."""
+    match = _SCHEME.match(value)
+    found = match.group()[:-1].lower() if match else None
+    if _NOT_IRI_CHAR.search(value) is not None or _BAD_PERCENT.search(value) is not None:
+        return found, False
+    if found is None:
+        return None, True
+    parts = _split(value)
+    if parts is None:
+        return found, False
+    return found, not (found in HIERARCHICAL_SCHEMES and not parts[1])
+
+
 def scheme(value: str) -> str | None:
     """The lower-cased scheme of an absolute reference, else None."""
-    match = _SCHEME.match(value)
-    return match.group()[:-1].lower() if match else None
+    return _syntax(value)[0]
 
 
 def is_absolute(value: str) -> bool:
     """True for an absolute IRI (it has a scheme); syntax is checked separately."""
-    return scheme(value) is not None
+    return _syntax(value)[0] is not None
 
 
 @memoised
@@ -72,31 +75,17 @@ def invalid_iri_character(value: str) -> str | None:
     return None
 
 
-@memoised
 def is_valid_iri_reference(value: str) -> bool:
     """RFC 3987 IRI-reference syntax (absolute or relative)."""
-    if _SIMPLE_URL.match(value):  # the measured fast path (see _SIMPLE_URL)
-        return True
-    if invalid_iri_character(value) is not None:
-        return False
-    if is_absolute(value):
-        parts = _split(value)
-        if parts is None:
-            return False
-        if parts[0].lower() in HIERARCHICAL_SCHEMES and not parts[1]:
-            return False
-    return True
+    return _syntax(value)[1]
 
 
-@memoised
 def is_valid_absolute_iri(value: str) -> bool:
     """An absolute IRI with legal characters, as Atom ids and feed URLs need."""
-    if _SIMPLE_URL.match(value):  # the measured fast path (see _SIMPLE_URL)
-        return True
-    return is_absolute(value) and is_valid_iri_reference(value)
+    found, valid = _syntax(value)
+    return found is not None and valid
 
 
-@memoised
 def _split(value: str) -> tuple[str, str, str, str, str] | None:
     try:
         parts = urlsplit(value)
