@@ -50,9 +50,38 @@ class EntrySettings:
     author: FeedAuthor
 
 
+# What a feed set can be keyed by: the record field whose values name its feeds.
+SET_KEYS = ("topics", "provider", "category", "type")
+DEFAULT_SET_LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSet:
+    """`[sets.NAME]`: one feed per distinct value of a record field."""
+
+    name: str
+    by: str  # one of SET_KEYS
+    path: str  # folder under --out, with `{slug}`, ending in "/"
+    title: str  # with `{title}` and `{key}`
+    limit: int = DEFAULT_SET_LIMIT
+    archive: int | None = None  # entries per RFC 5005 archive page
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """RFC 5005 links of one document (and JSON Feed's `next_url`): `archive`
+    marks an archive document; `older` is the next older archive page;
+    `current` the subscription document an archive page belongs to."""
+
+    archive: bool
+    older: str | None = None
+    current: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
-    """Everything a renderer needs besides the articles."""
+    """Everything a renderer needs besides the articles, and the feeds an export
+    publishes beside the main one (`archive`, `sets`)."""
 
     title: str
     description: str
@@ -62,6 +91,10 @@ class FeedConfig:
     language: str | None = None
     icon: str | None = None
     logo: str | None = None
+    base_url: str | None = None
+    archive: int | None = None  # entries per archive page of the main feed
+    sets: tuple[FeedSet, ...] = ()
+    paging: Paging | None = None  # of the one document being rendered
 
     @property
     def entry_settings(self) -> EntrySettings:
@@ -129,9 +162,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _build(
     raw: Mapping[str, Any], flags: ConfigOverrides, formats: tuple[str, ...], where: str
 ) -> FeedConfig:
-    unknown = sorted(set(raw) - {"feed"})
+    unknown = sorted(set(raw) - {"feed", "sets"})
     if unknown:
-        raise ConfigError(f"{where}: unknown table or key {unknown[0]!r} (expected [feed])")
+        raise ConfigError(
+            f"{where}: unknown table or key {unknown[0]!r} (expected [feed] and [sets.NAME])"
+        )
     feed = _table(raw, "feed", where)
     author = _table(feed, "author", where, prefix="feed.")
     urls = _table(feed, "urls", where, prefix="feed.")
@@ -189,6 +224,13 @@ def _build(
     uri = text(author, "uri", "feed.author.uri")
     icon = text(feed, "icon", "feed.icon")
     logo = text(feed, "logo", "feed.logo")
+    archive = _page_size(feed.get("archive"), "feed.archive", where)
+    sets = _sets(_table(raw, "sets", where), where)
+    if (sets or archive) and base_url is None:
+        raise ConfigError(
+            f"{where}: feed sets and archives need feed.base_url (or pass --base-url): "
+            "their public URLs are made from it"
+        )
     return FeedConfig(
         title=title,
         description=description,
@@ -202,12 +244,82 @@ def _build(
         language=language,
         icon=_absolute_url(icon, "feed.icon", where) if icon else None,
         logo=_absolute_url(logo, "feed.logo", where) if logo else None,
+        base_url=_absolute_url(base_url, "feed.base_url", where) if base_url else None,
+        archive=archive,
+        sets=sets,
     )
 
 
 _FEED_KEYS = {
     "title", "description", "site_url", "base_url", "language", "icon", "logo", "author", "urls",
+    "archive",
 }  # fmt: skip
+_SET_KEYS = {"by", "path", "title", "limit", "archive"}
+_SET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_PLACEHOLDER = re.compile(r"{([^{}]*)}")
+
+
+def _sets(tables: Mapping[str, Any], where: str) -> tuple[FeedSet, ...]:
+    """Every `[sets.NAME]`, by name; a wrong key or value is one line."""
+    found: list[FeedSet] = []
+    folders: dict[str, str] = {}
+    for name in sorted(tables):
+        table = _table(tables, name, where, prefix="sets.")
+        label = f"sets.{name}"
+        if not _SET_NAME.match(name):
+            raise ConfigError(
+                f"{where}: [{label}]: a set name is lowercase letters, digits, '-' and '_'"
+            )
+        _known_keys(table, _SET_KEYS, label, where)
+        by = table.get("by")
+        if by not in SET_KEYS:
+            raise ConfigError(f"{where}: {label}.by must be one of {', '.join(SET_KEYS)}")
+        path = _set_path(table.get("path", f"{name}/{{slug}}/"), f"{label}.path", where)
+        title = table.get("title", "{title}: {key}")
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError(f"{where}: {label}.title must be a non-empty string")
+        _placeholders(title, {"title", "key"}, f"{label}.title", where)
+        limit = table.get("limit", DEFAULT_SET_LIMIT)
+        if type(limit) is not int or limit < 1:
+            raise ConfigError(f"{where}: {label}.limit must be a whole number of at least 1")
+        folder = path.split("{slug}")[0]
+        clash = folders.get(folder)
+        if clash is not None:
+            raise ConfigError(f"{where}: sets.{clash} and {label} write to the same folder")
+        folders[folder] = name
+        archive = _page_size(table.get("archive"), f"{label}.archive", where)
+        found.append(FeedSet(name, by, path, title.strip(), limit, archive))
+    return tuple(found)
+
+
+def _set_path(value: Any, name: str, where: str) -> str:
+    """Relative, inside --out, one `{slug}` folder: `topics/{slug}/`."""
+    if not isinstance(value, str) or "{slug}" not in value:
+        raise ConfigError(
+            f"{where}: {name} must be a folder holding {{slug}}, like 'topics/{{slug}}/'"
+        )
+    _placeholders(value, {"slug"}, name, where)
+    parts = value.strip("/").split("/")
+    if value.startswith("/") or "\\" in value or any(p in ("", ".", "..") for p in parts):
+        raise ConfigError(f"{where}: {name} {value!r} must be a relative folder inside --out")
+    if parts[0] == "archive":
+        raise ConfigError(f"{where}: {name} may not start with archive/ (the main feed's archive)")
+    return "/".join(parts) + "/"
+
+
+def _placeholders(value: str, allowed: set[str], name: str, where: str) -> None:
+    for found in _PLACEHOLDER.findall(value):
+        if found not in allowed:
+            known = ", ".join("{" + each + "}" for each in sorted(allowed))
+            raise ConfigError(f"{where}: {name} has {{{found}}}; it may use {known}")
+
+
+def _page_size(value: Any, name: str, where: str) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or value < 1:
+        raise ConfigError(f"{where}: {name} must be a whole number of entries per archive page")
+    return value
 
 
 def _known_keys(table: Mapping[str, Any], known: set[str], name: str, where: str) -> None:

@@ -115,6 +115,10 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 @click.option("--author", "author_name", help="Feed author name (for records without one).")
 @click.option("--limit", type=click.IntRange(min=0), help="Export at most N newest articles.")
 @click.option("--published-only", is_flag=True, help="Leave out records with published: false.")
+@click.option(
+    "--set", "set_names", multiple=True, metavar="NAME",
+    help="Write only this feed set of feed.toml ([sets.NAME]); repeatable.",
+)  # fmt: skip
 @click.option("--since", help="Only articles published at or after DATE (YYYY-MM-DD or RFC 3339).")
 @click.option("--strict", is_flag=True, help="Any rejected record is fatal: exit 1, write nothing.")
 @click.option(
@@ -156,6 +160,7 @@ def export(
     author_name: str | None,
     limit: int | None,
     published_only: bool,
+    set_names: tuple[str, ...],
     since: str | None,
     strict: bool,
     wait: float,
@@ -210,6 +215,11 @@ def export(
     except ConfigError as error:
         _fail(str(error))
         return
+    known = {feed_set.name for feed_set in feed.sets}
+    for name in set_names:
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none are configured"
+            raise click.BadParameter(f"no feed set {name!r} ({listed})", param_hint="--set")
 
     request = ExportRequest(
         formats=chosen,
@@ -221,6 +231,7 @@ def export(
         jobs=jobs_or_default(jobs),
         cache_dir=None if no_cache else cache_dir or DEFAULT_CACHE_DIR,
         cache_max_bytes=cache_max_size,
+        sets=set_names or None,
     )
     inputs = record_paths(paths)
     lock = _lock(out_dir, wait) if request.stdout is None else None

@@ -45,17 +45,47 @@ _ITEM = re.compile(r"/items/(\d+)(?![0-9])")
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What planning needs of a valid record: selection and order read the first
-    four fields; `digest` (of the article) names its fragments."""
+    four fields; `digest` (of the article) names its fragments; feed sets group
+    by `topics`, `provider`, `category` and `kind` (the record's `type`); the discovery page shows
+    `title`."""
 
     id: str
     published_at: datetime
     published: bool
     source: str
     digest: str
+    title: str = ""
+    topics: tuple[str, ...] = ()
+    provider: str | None = None
+    category: str | None = None
+    kind: str | None = None  # the record's `type`
 
     def __reduce__(self) -> tuple[type[Entry], tuple[object, ...]]:
         # one per record sent back by a worker: a plain tuple pickles fastest
-        return Entry, (self.id, self.published_at, self.published, self.source, self.digest)
+        return Entry, self.fields()
+
+    def fields(self) -> tuple[Any, ...]:
+        """Every field, in order: `Entry(*entry.fields())` is `entry`."""
+        return (
+            self.id, self.published_at, self.published, self.source, self.digest,
+            self.title, self.topics, self.provider, self.category, self.kind,
+        )  # fmt: skip
+
+    def encode(self) -> list[Any]:
+        """JSON-ready, as the cache stores it (`decode` reads it back)."""
+        return [
+            self.id, self.published_at.isoformat(), self.published, self.source, self.digest,
+            self.title, self.topics, self.provider, self.category, self.kind,
+        ]  # fmt: skip
+
+    @staticmethod
+    def decode(data: list[Any]) -> Entry:
+        (id_, published_at, published, source, digest, title, topics, provider, category,
+         kind) = data  # fmt: skip
+        return Entry(
+            id_, datetime.fromisoformat(published_at), published, source, digest,
+            title, tuple(topics), provider, category, kind,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from exporter.collect import Collection
-from exporter.config import FeedConfig
+from exporter.config import ConfigError, FeedConfig
 from exporter.export.assemble import Layout, LayoutStale, Previous, assemble
 from exporter.export.fragments import Entry
 from exporter.export.keys import head_key
@@ -96,15 +97,11 @@ def _export(
     if result.status is not ExportStatus.OK:
         return result
     with stage("plan"):
-        plan = plan_feeds(
-            collection.accepted,
-            request.selection,
-            request.formats,
-            feed,
-            spec.salt,
-            spec.key,
-            lambda name, updated: head_key(name, feed, updated, spec.pinned),
-        )
+        try:
+            plan = _plan(collection.accepted, request, feed, spec)
+        except ConfigError as error:
+            result.status, result.reason = ExportStatus.USAGE, str(error)
+            return result
     result.record_problems += plan.problems
     result.exported, result.left_out = plan.exported, plan.left_out
     kept = _kept(plan, request, cache)
@@ -131,6 +128,24 @@ def _export(
     result.status = ExportStatus.WRITE_FAILED
     result.reason = f"the cache in {cache.folder} keeps failing: run with --no-cache"
     return result
+
+
+def _plan(
+    accepted: Sequence[Entry], request: ExportRequest, feed: FeedConfig, spec: RenderSpec
+) -> Plan:
+    """The feeds to write; standard output takes the main feed alone."""
+    if request.stdout is not None:
+        feed = replace(feed, sets=(), archive=None)
+    return plan_feeds(
+        accepted,
+        request.selection,
+        request.formats,
+        feed,
+        spec.salt,
+        spec.key,
+        lambda name, head, updated: head_key(name, head, updated, spec.pinned),
+        request.sets,
+    )
 
 
 def _renders_ahead(request: ExportRequest, inputs: Sequence[str]) -> bool:
@@ -220,7 +235,7 @@ def _complete(
                 "nothing written; run it again"
             )
     heads = [
-        HeadJob(feed_plan.format_name, feed, feed_plan.updated, feed_plan.head, spec.now)
+        HeadJob(feed_plan.format_name, feed_plan.feed, feed_plan.updated, feed_plan.head, spec.now)
         for feed_plan in feeds
         if feed_plan.head not in locations
     ]
@@ -264,7 +279,10 @@ def _write(
                 if done.layout is not None:
                     layouts[feed_plan.file_name] = done.layout
                 output = FeedOutput(
-                    get_format(feed_plan.format_name), problems=done.problems, size=done.size
+                    get_format(feed_plan.format_name),
+                    problems=done.problems,
+                    size=done.size,
+                    name=feed_plan.file_name,
                 )
             result.outputs.append(output)
             failure = next((p for p in output.problems if p.is_error), None)
@@ -328,13 +346,20 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
         size=last["size"],
         path=target,
         kept=True,
+        name=feed_plan.file_name,
     )
 
 
 def _sink(feed_plan: FeedPlan, request: ExportRequest) -> Sink:
     if request.stdout is not None:
         return Sink(None)
-    return Sink(request.out_dir / feed_plan.file_name)
+    target = request.out_dir / feed_plan.file_name
+    if feed_plan.group or feed_plan.archive:  # a folder of its own under --out
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WriteFailed(target, error) from error
+    return Sink(target)
 
 
 def _delivered(result: ExportResult, sinks: list[Sink], request: ExportRequest) -> None:
@@ -346,14 +371,14 @@ def _delivered(result: ExportResult, sinks: list[Sink], request: ExportRequest) 
         sink = next(written)
         output.kept = sink.kept
         if request.stdout is None:
-            output.path = request.out_dir / output.format.file_name
+            output.path = request.out_dir / output.name
 
 
 def _our_bug(result: ExportResult, output: FeedOutput, first: Problem) -> None:
     result.status = ExportStatus.OUR_BUG
     result.feed_problems = [p for each in result.outputs for p in each.problems]
     result.reason = (
-        f"our own {output.format.file_name} failed verification ({first.rule}: "
+        f"our own {output.name} failed verification ({first.rule}: "
         f"{first.message}); this is a bug in feed-exporter"
     )
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Generic, Protocol, TypeVar
 
-from exporter.config import FeedConfig
+from exporter.config import FeedConfig, Paging
 from exporter.export.fragments import Entry
+from exporter.export.sets import group
 from exporter.problems import Problem, Severity
 from exporter.render import get_format
 from exporter.render.dates import latest
@@ -119,16 +120,21 @@ def select(articles: Sequence[Item], selection: Selection) -> Selected[Item]:
 class FeedPlan:
     """One feed file: its head (the document without entries, for `updated`)
     and its entries' fragments, in order. An entry's fragment key is a function
-    of the format's `salt` (entry settings, code) and the article's digest."""
+    of the format's `salt` (entry settings, code) and the article's digest.
+    `feed` holds what the head shows: title, self URL, RFC 5005 links."""
 
     format_name: str
-    file_name: str
+    file_name: str  # relative to --out
     public_url: str
     updated: datetime
     head: str  # key of the head fragment
     entries: tuple[Entry, ...]
     salt: str  # what every fragment key of this feed shares
     key_of: Callable[[str], str]  # article digest -> fragment key
+    feed: FeedConfig
+    group: str = ""  # the set it belongs to; "" for the main feed
+    value: str = ""  # the set's value it holds
+    archive: bool = False  # an RFC 5005 archive page
     _keys: tuple[str, ...] | None = None
     _digest: str | None = None
 
@@ -161,7 +167,18 @@ class Plan:
 
 SaltOf = Callable[[str], str]  # format -> what its fragment keys share
 KeyOf = Callable[[str, str], str]  # (format, article digest) -> fragment key
-HeadKeyOf = Callable[[str, datetime], str]  # (format, updated) -> head key
+HeadKeyOf = Callable[[str, FeedConfig, datetime], str]  # (format, head settings, updated)
+
+
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """A feed file before its fragments are named: where, what head, which entries."""
+
+    folder: str  # "" for --out itself, else ending in "/"
+    feed: FeedConfig
+    entries: tuple[Entry, ...]
+    group: str = ""
+    value: str = ""
 
 
 def plan_feeds(
@@ -172,22 +189,123 @@ def plan_feeds(
     salt_of: SaltOf,
     key_of: KeyOf,
     head_key_of: HeadKeyOf,
+    sets: Sequence[str] | None = None,
 ) -> Plan:
-    """The same selection, in the same order, for every format."""
-    selected = select(accepted, selection)
-    entries = tuple(selected.articles)
-    updated = latest([entry.published_at for entry in entries])
+    """Every feed file of the export, each format in the same order: the main
+    feed, its archive pages, then each set's feeds (only the sets named in
+    `sets`, when given) and their archive pages. ConfigError when two values of
+    a set share a slug."""
+    pool = select(accepted, replace(selection, limit=None))
+    selected = pool.articles[: selection.limit] if selection.limit is not None else pool.articles
+    base = replace(feed, sets=(), archive=None, paging=None)
+    documents = _paged(_Document("", base, tuple(pool.articles)), selection.limit, feed.archive)
+    for feed_set in feed.sets:
+        if sets is not None and feed_set.name not in sets:
+            continue
+        limit = feed_set.limit if selection.limit is None else min(feed_set.limit, selection.limit)
+        for found in group(feed_set, pool.articles):
+            folder = feed_set.path.replace("{slug}", found.slug)
+            title = feed_set.title.format(title=feed.title, key=found.value)
+            document = _Document(
+                folder, replace(base, title=title), found.entries, feed_set.name, found.value
+            )
+            documents += _paged(document, limit, feed_set.archive)
     feeds = tuple(
-        FeedPlan(
-            format_name=name,
-            file_name=get_format(name).file_name,
-            public_url=feed.url_for(name),
-            updated=updated,
-            head=head_key_of(name, updated),
-            entries=entries,
-            salt=salt_of(name),
-            key_of=partial(key_of, name),
-        )
+        _feed_plan(document, name, salt_of, key_of, head_key_of)
+        for document in documents
         for name in formats
     )
-    return Plan(feeds, selected.problems, len(entries), selected.dropped)
+    left_out = len(accepted) - len(selected)
+    return Plan(feeds, pool.problems, len(selected), left_out)
+
+
+def _paged(document: _Document, limit: int | None, page: int | None) -> list[_Document]:
+    """The subscription document, then its RFC 5005 archive pages, oldest first.
+
+    Pages are cut from the oldest entry on, so a full page never changes when
+    newer entries arrive; only full pages are archived. The subscription
+    document keeps the newest `limit` entries (`page` when archiving without a
+    limit), and never fewer than those no full page holds: following its
+    links gives every entry once, however the two overlap."""
+    entries = document.entries
+    if page is None:
+        return [replace(document, entries=entries[:limit] if limit is not None else entries)]
+    full = len(entries) // page
+    rest = len(entries) - full * page
+    keep = max(rest, limit if limit is not None else page)
+    oldest_first = entries[::-1]
+    pages = [oldest_first[at * page : (at + 1) * page][::-1] for at in range(full)]
+    current = document.folder
+    subscription = replace(
+        document,
+        entries=entries[:keep],
+        feed=replace(document.feed, paging=_paging(document.feed, current, None, full)),
+    )
+    archived = [
+        replace(
+            document,
+            folder=f"{current}archive/{number}/",
+            entries=page_entries,
+            feed=replace(document.feed, paging=_paging(document.feed, current, number, number - 1)),
+        )
+        for number, page_entries in enumerate(pages, start=1)
+    ]
+    return [subscription, *archived]
+
+
+def _paging(feed: FeedConfig, current: str, number: int | None, older: int) -> Paging | None:
+    """The links of page `number` (None: the subscription document), whose next
+    older page is `older` (0: none). URLs are made per format when rendered:
+    here, folders relative to --out (see `_urls`)."""
+    if number is None and older == 0:
+        return None
+    return Paging(
+        archive=number is not None,
+        older=f"{current}archive/{older}/" if older else None,
+        current=current if number is not None else None,
+    )
+
+
+def _feed_plan(
+    document: _Document, name: str, salt_of: SaltOf, key_of: KeyOf, head_key_of: HeadKeyOf
+) -> FeedPlan:
+    """One format of one document, with its URLs made absolute."""
+    file_name = get_format(name).file_name
+    head = _urls(document, name, file_name)
+    updated = latest([entry.published_at for entry in document.entries])
+    return FeedPlan(
+        format_name=name,
+        file_name=document.folder + file_name,
+        public_url=head.url_for(name),
+        updated=updated,
+        head=head_key_of(name, head, updated),
+        entries=document.entries,
+        salt=salt_of(name),
+        key_of=partial(key_of, name),
+        feed=head,
+        group=document.group,
+        value=document.value,
+        archive=head.paging is not None and head.paging.archive,
+    )
+
+
+def _urls(document: _Document, name: str, file_name: str) -> FeedConfig:
+    """The document's settings with absolute URLs: its own self link (the main
+    feed keeps the configured one) and its paging links, in format `name`."""
+    feed = document.feed
+    if not document.folder and feed.paging is None:
+        return feed
+    base = (feed.base_url or "").rstrip("/") + "/"
+    urls = dict(feed.feed_urls)
+    if document.folder:
+        urls[name] = base + document.folder + file_name
+    paging = feed.paging
+    if paging is not None:
+
+        def absolute(folder: str | None) -> str | None:
+            if folder is None:
+                return None
+            return feed.url_for(name) if not folder else base + folder + file_name
+
+        paging = Paging(paging.archive, absolute(paging.older), absolute(paging.current))
+    return replace(feed, feed_urls=urls, paging=paging)

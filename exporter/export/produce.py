@@ -156,9 +156,12 @@ def _render_wanted(job: ProduceJob, cache: Cache | None) -> ProduceResult:
 def _entry(article: Article) -> Entry:
     # In UTC: dates that share one tzinfo compare without calling it (sorting 10,000).
     published_at = article.published_at.astimezone(UTC)
+    provider = article.provider
     return Entry(
-        article.id, published_at, article.published, article.source, article_digest(article)
-    )
+        article.id, published_at, article.published, article.source, article_digest(article),
+        article.title, article.topics, provider.name if provider is not None else None,
+        article.category, article.type,
+    )  # fmt: skip
 
 
 def _render(
@@ -217,9 +220,7 @@ def encode_outcome(outcome: FileOutcome[Entry]) -> bytes:
     records = [
         [
             r.source, r.url, r.url_line, r.url_line_deferred, list(r.problems),
-            None if r.value is None else [
-                r.value.id, r.value.published_at.isoformat(), r.value.published, r.value.digest
-            ],
+            None if r.value is None else r.value.encode(),
         ]
         for r in outcome.records
     ]  # fmt: skip
@@ -245,11 +246,7 @@ def _record(
     source: str, url: str | None, url_line: int | None, deferred: bool,
     problems: list[dict[str, Any]], entry: list[Any] | None,
 ) -> CheckedRecord[Entry]:  # fmt: skip
-    value = (
-        None
-        if entry is None
-        else Entry(entry[0], datetime.fromisoformat(entry[1]), entry[2], source, entry[3])
-    )
+    value = None if entry is None else Entry.decode(entry)
     return CheckedRecord(source, url, url_line, _problems(problems), value, deferred)
 
 
@@ -258,10 +255,7 @@ def _problems(found: list[dict[str, Any]]) -> tuple[Problem, ...]:
 
 
 def encode_collection(collection: Collection[Entry]) -> bytes:
-    accepted = [
-        [e.id, e.published_at.isoformat(), e.published, e.source, e.digest]
-        for e in collection.accepted
-    ]
+    accepted = [entry.encode() for entry in collection.accepted]
     return orjson.dumps(
         [collection.files, accepted, collection.problems,
          [collection.records, collection.valid, collection.invalid, collection.unreadable]]
@@ -274,10 +268,7 @@ def decode_collection(data: bytes) -> Collection[Entry] | None:
         files, accepted, problems, (records, valid, invalid, unreadable) = orjson.loads(data)
         return Collection(
             files=files,
-            accepted=[
-                Entry(id_, datetime.fromisoformat(published_at), published, source, digest)
-                for id_, published_at, published, source, digest in accepted
-            ],
+            accepted=[Entry.decode(entry) for entry in accepted],
             problems=[problem_from_dict(p) for p in problems],
             records=records,
             valid=valid,

@@ -44,6 +44,7 @@ class ExportRequest:
     cache_max_bytes: int = DEFAULT_MAX_BYTES  # evict what was used longest ago past this
     progress: Callable[[int, int], None] | None = None  # (files done, total) while reading
     now: datetime | None = None  # pins the clock of date plausibility checks (tests)
+    sets: tuple[str, ...] | None = None  # --set: write only these feed sets
 
 
 @dataclass(slots=True)
@@ -56,6 +57,7 @@ class FeedOutput:
     size: int = 0
     path: Path | None = None
     kept: bool = False
+    name: str = ""  # the file's path under --out: `atom.xml`, `topics/ai/atom.xml`
 
 
 @dataclass(slots=True)

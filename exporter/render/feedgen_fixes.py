@@ -30,6 +30,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from exporter.config import Paging
 from exporter.markup import looks_like_markup
 from exporter.model import Image
 from exporter.render.view import Link
@@ -37,23 +38,60 @@ from exporter.render.view import Link
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 EXTENSION = "exporter"
 
 
 class RssNamespaces(BaseExtension):  # type: ignore[misc]
-    """Declares the prefixes our RSS items use (feedgen adds `atom` and `content`)."""
+    """Declares the prefixes our RSS items use (feedgen adds `atom` and `content`),
+    and writes a channel's RFC 5005 marks: feedgen's RSS keeps one link only."""
+
+    def __init__(self) -> None:
+        self.paging: Paging | None = None
 
     def extend_ns(self) -> dict[str, str]:
+        if self.paging is not None and self.paging.archive:
+            return {"dc": DC_NS, "media": MEDIA_NS, "fh": HISTORY_NS}
         return {"dc": DC_NS, "media": MEDIA_NS}
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        if self.paging is not None:
+            channel = feed[0]
+            _add_links(channel, _ATOM_LINK, _paging_links(self.paging))
+            if self.paging.archive:
+                _SubElement(channel, _FH_ARCHIVE)
+        return feed
 
 
 class AtomNamespaces(BaseExtension):  # type: ignore[misc]
+    def __init__(self) -> None:
+        self.paging: Paging | None = None
+
     def extend_ns(self) -> dict[str, str]:
+        if self.paging is not None and self.paging.archive:
+            return {"media": MEDIA_NS, "fh": HISTORY_NS}
         return {"media": MEDIA_NS}
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         declare_markup_as_html(feed, ("title", "subtitle"))
+        if self.paging is not None:
+            _add_links(feed, "link", _paging_links(self.paging))
+            if self.paging.archive:
+                _SubElement(feed, _FH_ARCHIVE)
         return feed
+
+
+def _paging_links(paging: Paging) -> list[tuple[str, str, str | None]]:
+    """RFC 5005 §4: an archive page names its subscription document (`current`)
+    and the next older page (`prev-archive`); the subscription document names
+    the newest page. No `next-archive`: a full page would have to change when
+    the page after it appears, and full pages never change."""
+    links: list[tuple[str, str, str | None]] = []
+    if paging.current is not None:
+        links.append(("current", paging.current, None))
+    if paging.older is not None:
+        links.append(("prev-archive", paging.older, None))
+    return links
 
 
 def declare_markup_as_html(parent: etree._Element, names: tuple[str, ...]) -> None:
@@ -104,6 +142,7 @@ class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
 _SubElement = etree.SubElement
 _DC_CREATOR = f"{{{DC_NS}}}creator"
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
+_FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 _MEDIA_CONTENT = f"{{{MEDIA_NS}}}content"
 _MEDIA_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
 
@@ -134,13 +173,15 @@ def _media_attributes(image: Image) -> dict[str, str]:
     return attributes
 
 
-def new_generator(kind: str) -> FeedGenerator:
-    """A FeedGenerator with our extension registered for one format ("rss" or "atom")."""
+def new_generator(kind: str, paging: Paging | None = None) -> FeedGenerator:
+    """A FeedGenerator with our extension registered for one format ("rss" or
+    "atom"), writing the RFC 5005 marks of `paging`."""
     generator = FeedGenerator()
     namespaces = RssNamespaces if kind == "rss" else AtomNamespaces
     generator.register_extension(
         EXTENSION, namespaces, EntryExtras, atom=kind == "atom", rss=kind == "rss"
     )
+    getattr(generator, EXTENSION).paging = paging
     return generator
 
 

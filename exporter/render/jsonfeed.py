@@ -36,6 +36,10 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
     if author_url:
         author["url"] = author_url
     document["authors"] = [author]
+    if feed.paging is not None and feed.paging.older is not None:
+        # JSON Feed pages the other way round from a reader's view: next_url
+        # holds older items, like RFC 5005's prev-archive.
+        document["next_url"] = feed.paging.older
     document["items"] = [_item(view) for view in entry_views(articles, feed.entry_settings)]
     # Fixed key order, 2-space indent, real UTF-8 (no \u escapes), final newline:
     # byte for byte what json.dumps(indent=2, ensure_ascii=False) writes, 40x faster.
