@@ -196,20 +196,25 @@ def plan_feeds(
     `sets`, when given) and their archive pages. ConfigError when two values of
     a set share a slug."""
     pool = select(accepted, replace(selection, limit=None))
-    selected = pool.articles[: selection.limit] if selection.limit is not None else pool.articles
+    limit = selection.limit
+
+    def newest(entries: Sequence[Entry]) -> tuple[Entry, ...]:  # --limit, in every feed
+        return tuple(entries[:limit] if limit is not None else entries)
+
+    selected = newest(pool.articles)
     base = replace(feed, sets=(), archive=None, paging=None)
-    documents = _paged(_Document("", base, tuple(pool.articles)), selection.limit, feed.archive)
+    documents = _paged(_Document("", base, selected), None, feed.archive)
     for feed_set in feed.sets:
         if sets is not None and feed_set.name not in sets:
             continue
-        limit = feed_set.limit if selection.limit is None else min(feed_set.limit, selection.limit)
         for found in group(feed_set, pool.articles):
             folder = feed_set.path.replace("{slug}", found.slug)
             title = feed_set.title.format(title=feed.title, key=found.value)
             document = _Document(
-                folder, replace(base, title=title), found.entries, feed_set.name, found.value
-            )
-            documents += _paged(document, limit, feed_set.archive)
+                folder, replace(base, title=title), newest(found.entries), feed_set.name,
+                found.value,
+            )  # fmt: skip
+            documents += _paged(document, feed_set.limit, feed_set.archive)
     feeds = tuple(
         _feed_plan(document, name, salt_of, key_of, head_key_of)
         for document in documents
@@ -222,11 +227,11 @@ def plan_feeds(
 def _paged(document: _Document, limit: int | None, page: int | None) -> list[_Document]:
     """The subscription document, then its RFC 5005 archive pages, oldest first.
 
-    Pages are cut from the oldest entry on, so a full page never changes when
-    newer entries arrive; only full pages are archived. The subscription
-    document keeps the newest `limit` entries (`page` when archiving without a
-    limit), and never fewer than those no full page holds: following its
-    links gives every entry once, however the two overlap."""
+    Pages are cut from the oldest of the document's entries on, so a full page
+    never changes when newer entries arrive; only full pages are archived. The
+    subscription document keeps the newest `limit` entries (a set's limit; a
+    page's worth for the main feed), and never fewer than those no full page
+    holds: following its links gives every entry once, however the two overlap."""
     entries = document.entries
     if page is None:
         return [replace(document, entries=entries[:limit] if limit is not None else entries)]
