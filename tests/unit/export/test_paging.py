@@ -36,7 +36,7 @@ def _plan(
 ) -> list[FeedPlan]:
     return list(
         plan_feeds(
-            entries, selection, ("atom", "json"), feed,
+            entries, selection or Selection(), ("atom", "json"), feed,
             lambda name: name, lambda name, digest: name + digest,
             lambda name, head, updated: f"{name}:{head.title}:{head.paging}:{updated}",
         ).feeds
