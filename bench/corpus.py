@@ -68,6 +68,12 @@ PROVIDERS = [
     ("Example Times", "example-times.com"),
     ("Daily Ledger", "dailyledger.org"),
 ]
+# `--wide`: a news site's spread of facets, for feed sets: 60 topics, 200
+# providers, 8 categories (the default corpus keeps its 12, 6 and 3).
+WIDE_TOPICS = TOPICS + [f"{a.capitalize()} {b}" for a in WORDS[:8] for b in WORDS[8:14]]
+WIDE_PROVIDERS = PROVIDERS + [(f"Provider {n:03d}", f"provider{n:03d}.example") for n in range(194)]
+CATEGORIES = ["news", "analysis", "opinion"]
+WIDE_CATEGORIES = [*CATEGORIES, "review", "interview", "feature", "explainer", "live"]
 TRAPS = (
     "yes",
     "on",
@@ -120,8 +126,9 @@ def _images(rng: random.Random, indent: str, host: str, count: int) -> list[str]
     return lines
 
 
-def record(index: int, rng: random.Random, broken: str | None = None) -> str:
-    name, host = rng.choice(PROVIDERS)
+def record(index: int, rng: random.Random, broken: str | None = None, wide: bool = False) -> str:
+    providers = WIDE_PROVIDERS if wide else PROVIDERS
+    name, host = rng.choice(providers)
     title = _sentence(rng, rng.randrange(6, 14))
     if rng.random() < 0.15:
         title += " " + rng.choice(TRAPS)
@@ -129,7 +136,7 @@ def record(index: int, rng: random.Random, broken: str | None = None) -> str:
     url = f"https://{host}/{index:07d}/{slug}"
     lines = [
         "---",
-        f"category: {rng.choice(['news', 'analysis', 'opinion'])}",
+        f"category: {rng.choice(WIDE_CATEGORIES if wide else CATEGORIES)}",
         f"title: {_quote(title)}",
         f"excerpt: {_quote(_sentence(rng, rng.randrange(20, 45)))}",
         f"publishedDateTime: {_stamp(rng)}",
@@ -145,7 +152,10 @@ def record(index: int, rng: random.Random, broken: str | None = None) -> str:
         f"  domain: {host}",
         "",
         "topics:",
-        *(f"  - {topic}" for topic in rng.sample(TOPICS, rng.randrange(1, 4))),
+        *(
+            f"  - {topic}"
+            for topic in rng.sample(WIDE_TOPICS if wide else TOPICS, rng.randrange(1, 4))
+        ),
     ]
     image_count = rng.randrange(0, 4)
     if image_count:
@@ -209,19 +219,24 @@ def _break(text: str, how: str, index: int) -> str:
     return f'{head}webUrl: "https://example-times.com/duplicate"{rest[rest.index(chr(10)) :]}'
 
 
-def generate(count: int, seed: int = 0, invalid: float = 0.0) -> list[tuple[str, str]]:
-    """(file name, text) pairs; `invalid` is the fraction of broken records."""
+def generate(
+    count: int, seed: int = 0, invalid: float = 0.0, wide: bool = False
+) -> list[tuple[str, str]]:
+    """(file name, text) pairs; `invalid` is the fraction of broken records;
+    `wide` draws from many more topics, providers and categories."""
     rng = random.Random(seed)
     files = []
     for index in range(count):
         broken = rng.choice(BREAKAGES) if rng.random() < invalid else None
-        files.append((f"{index:07d}.md", record(index, rng, broken)))
+        files.append((f"{index:07d}.md", record(index, rng, broken, wide)))
     return files
 
 
-def write_corpus(folder: Path, count: int, seed: int = 0, invalid: float = 0.0) -> Path:
+def write_corpus(
+    folder: Path, count: int, seed: int = 0, invalid: float = 0.0, wide: bool = False
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in generate(count, seed, invalid):
+    for name, text in generate(count, seed, invalid, wide):
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
@@ -232,8 +247,9 @@ def main() -> None:
     parser.add_argument("-n", "--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--invalid", type=float, default=0.0, help="fraction of broken records")
+    parser.add_argument("--wide", action="store_true", help="60 topics, 200 providers")
     args = parser.parse_args()
-    write_corpus(args.folder, args.count, args.seed, args.invalid)
+    write_corpus(args.folder, args.count, args.seed, args.invalid, args.wide)
 
 
 if __name__ == "__main__":

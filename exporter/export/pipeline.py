@@ -190,9 +190,10 @@ def _previous(
     if request.stdout is not None:
         return {}
     found: dict[str, Previous] = {}
+    stored = cache.layouts(request.out_dir, [feed_plan.file_name for feed_plan in feeds])
     for feed_plan in feeds:
-        stored = cache.layout(request.out_dir, feed_plan.file_name)
-        layout = Layout.decode(stored) if stored is not None else None
+        data = stored.get(feed_plan.file_name)
+        layout = Layout.decode(data) if data is not None else None
         source = Previous.open(layout, feed_plan, request.out_dir / feed_plan.file_name)
         if source is not None:
             found[feed_plan.file_name] = source
@@ -304,7 +305,7 @@ def _write(
         return
     for file_name, layout in layouts.items():
         layout.signature = signature(request.out_dir / file_name)
-        cache.store_layout(request.out_dir, file_name, layout.encode())
+    cache.store_layouts(request.out_dir, {name: each.encode() for name, each in layouts.items()})
     if sinks:
         cache.store_export_state(request.out_dir, _state(plan, result, request))
 
@@ -353,13 +354,7 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
 def _sink(feed_plan: FeedPlan, request: ExportRequest) -> Sink:
     if request.stdout is not None:
         return Sink(None)
-    target = request.out_dir / feed_plan.file_name
-    if feed_plan.group or feed_plan.archive:  # a folder of its own under --out
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise WriteFailed(target, error) from error
-    return Sink(target)
+    return Sink(request.out_dir / feed_plan.file_name)  # its folder is made if need be
 
 
 def _delivered(result: ExportResult, sinks: list[Sink], request: ExportRequest) -> None:

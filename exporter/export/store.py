@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -401,18 +401,22 @@ class Cache:
             "INSERT OR REPLACE INTO exports VALUES (?, ?)", [(_folder_key(folder), value)]
         )
 
-    def layout(self, folder: Path, file_name: str) -> bytes | None:
-        """Where each entry of a feed written to `folder` is (see `assemble.Layout`)."""
+    def layouts(self, folder: Path, file_names: Iterable[str]) -> dict[str, bytes]:
+        """Where each entry of the feeds written to `folder` is (see
+        `assemble.Layout`), by file name; one query for all of a run's feeds."""
+        wanted = set(file_names)
+        if not wanted:
+            return {}
         rows = self._rows(
-            "SELECT value FROM layouts WHERE folder = ? AND file = ?",
-            (_folder_key(folder), file_name),
+            "SELECT file, value FROM layouts WHERE folder = ?", (_folder_key(folder),)
         )
-        return bytes(rows[0][0]) if rows else None
+        return {file: bytes(value) for file, value in rows if file in wanted}
 
-    def store_layout(self, folder: Path, file_name: str, value: bytes) -> None:
-        self._transaction(
+    def store_layouts(self, folder: Path, layouts: Mapping[str, bytes]) -> None:
+        key = _folder_key(folder)
+        self._execute_many(
             "INSERT OR REPLACE INTO layouts VALUES (?, ?, ?)",
-            [(_folder_key(folder), file_name, value)],
+            [(key, file_name, value) for file_name, value in sorted(layouts.items())],
         )
 
     # -- closing ------------------------------------------------------------------

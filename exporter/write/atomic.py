@@ -16,6 +16,7 @@ import contextlib
 import errno
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 # Created exclusively and never through a symbolic link planted at its name.
@@ -104,7 +105,9 @@ class AtomicFile:
             self.abort()
             raise
 
-    def commit(self) -> None:
+    def commit(self, sync_folder: bool = True) -> None:
+        """Rename over the target; `sync_folder=False` leaves making the rename
+        durable to the caller (`sync_folders`), who renames many files at once."""
         if self.committed:
             return
         self.prepare()
@@ -115,7 +118,8 @@ class AtomicFile:
             raise
         self.committed = True
         _OPEN.discard(self.temporary)
-        _fsync_folder(self.target.parent)
+        if sync_folder:
+            _fsync_folder(self.target.parent)
 
     def abort(self) -> None:
         descriptor, self._descriptor = self._descriptor, None
@@ -167,6 +171,12 @@ def _running(pid: int) -> bool:
     except (OSError, OverflowError):
         return False
     return True
+
+
+def sync_folders(folders: Iterable[Path]) -> None:
+    """Make the renames into each folder durable, once per folder."""
+    for folder in dict.fromkeys(folders):
+        _fsync_folder(folder)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
-from exporter.write.atomic import AtomicFile
+from exporter.write.atomic import AtomicFile, sync_folders
 
 _COMPARE = 8 << 20  # bytes compared (or copied through this process) per read
 
@@ -125,9 +125,10 @@ class Sink:
             raise WriteFailed(self.target, error) from error
 
     def deliver(self, stdout: BinaryIO | None) -> None:
+        """Rename into place; the folder is synced by `deliver_all`."""
         try:
             if self._file is not None and not self.kept:
-                self._file.commit()
+                self._file.commit(sync_folder=False)
             elif self._buffer is not None and stdout is not None:
                 self._buffer.seek(0)
                 shutil.copyfileobj(self._buffer, stdout)
@@ -149,5 +150,6 @@ def deliver_all(sinks: Sequence[Sink], stdout: BinaryIO | None) -> None:
         sink.prepare()
     for sink in sinks:
         sink.deliver(stdout)
+    sync_folders(s.target.parent for s in sinks if s.target is not None and not s.kept)
     if stdout is not None:
         stdout.flush()
