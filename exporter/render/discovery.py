@@ -10,6 +10,8 @@ stripped (the same `plain_text` the feeds use: lxml refuses them and HTML
 treats them as parse errors). A `javascript:`, `vbscript:` or `data:` URL is
 never written: an article's link is dropped (its title stays, as text) and a
 feed's own URL, which the listing cannot do without, makes the call fail.
+lxml's HTML serializer writes non-ASCII in an `href` as UTF-8 %-escapes: the
+same URL (RFC 3987 §3.1), and what a browser would send anyway.
 
 The page is plain HTML, no script and no XSLT: browsers are dropping XSLT
 (whatwg/html #11523), so a feed cannot preview itself in a browser any more.

@@ -30,9 +30,11 @@ def _entries(prefix: str, count: int) -> tuple[EntryPreview, ...]:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def discovery_feeds() -> list[FeedListing]:
-    """Main feed in three formats, two topics (one hostile), a category; shuffled order."""
+    """Main feed in three formats, two topics (one hostile), a category, out of order.
+
+    Module-scoped so the browser test loads one page; tests copy, never change, it."""
     hostile_entries = (
         EntryPreview(HOSTILE_TITLE, "https://news.example.com/x?a=1&b='2'", _at(2024, 3, 11)),
         EntryPreview("Click me", "javascript:window.pwned=2", _at(2024, 3, 9)),

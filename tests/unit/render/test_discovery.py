@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from datetime import datetime
+from urllib.parse import unquote
 
 import listparser
 import pytest
@@ -163,6 +164,9 @@ def test_hostile_values_come_out_as_text(discovery_feeds: list[FeedListing]) -> 
     assert hostile.xpath("a")[0].get("href") == "https://news.example.com/x?a=1&b='2'"
     hrefs = tree.xpath("//@href")
     assert hrefs and all(href.startswith("https://") for href in hrefs)
+    # lxml writes non-ASCII in an href as UTF-8 %-escapes (RFC 3987 3.1): the same URL
+    [non_latin] = tree.xpath("//li/a[starts-with(., 'Εκλογές')]")
+    assert unquote(non_latin.get("href")) == "https://news.example.com/選挙"
     [unlinked] = tree.xpath("//li/span")
     assert unlinked.text == "Click me"
 
