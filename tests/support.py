@@ -264,3 +264,58 @@ class YamlReference:
         assert expected is not self.REFUSED, f"fast path read what the reference refuses: {text!r}"
         assert self.same(fast, expected), f"{text!r}: fast {fast!r} != reference {expected!r}"
         return True
+
+
+# --- RFC 5005 archive pages (check: tests/unit/check, tests/acceptance) -----------
+
+FEED_HISTORY = "http://purl.org/syndication/history/1.0"
+
+
+def archive_document(
+    kind: str,
+    self_url: str,
+    links: tuple[tuple[str, str], ...] = (),
+    markers: tuple[str, ...] = (),
+    ids: tuple[str, ...] = ("tag:example.com,2024:1",),
+) -> str:
+    """A valid Atom (`kind="atom"`) or RSS 2.0 (`"rss"`) document with the given
+    fh: markers ("archive", "complete"), (rel, href) history links and entry ids:
+    every line is its own, so a test can find the line of a link or an id."""
+    marks = [f"    <fh:{name}/>" for name in markers]
+    if kind == "atom":
+        head = [
+            f'<feed xmlns="http://www.w3.org/2005/Atom" xmlns:fh="{FEED_HISTORY}">',
+            "    <title>Archive</title>",
+            "    <id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id>",
+            "    <updated>2024-01-31T12:00:00Z</updated>",
+            "    <author><name>Ann</name></author>",
+            f'    <link rel="self" type="application/atom+xml" href="{self_url}"/>',
+            *marks,
+            *(f'    <link rel="{rel}" href="{href}"/>' for rel, href in links),
+        ]
+        entries = [
+            f"    <entry><title>Post</title><id>{value}</id>"
+            "<updated>2024-01-31T12:00:00Z</updated><content>Text</content></entry>"
+            for value in ids
+        ]
+        return "\n".join([*head, *entries, "</feed>", ""])
+    head = [
+        f'<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:fh="{FEED_HISTORY}">',
+        "  <channel>",
+        "    <title>Archive</title>",
+        "    <link>https://example.com/</link>",
+        "    <description>Archive pages</description>",
+        f'    <atom:link rel="self" type="application/rss+xml" href="{self_url}"/>',
+        *marks,
+        *(f'    <atom:link rel="{rel}" href="{href}"/>' for rel, href in links),
+    ]
+    items = [
+        f'    <item><title>Post</title><guid isPermaLink="false">{value}</guid></item>'
+        for value in ids
+    ]
+    return "\n".join([*head, *items, "  </channel>", "</rss>", ""])
+
+
+def line_with(text: str, needle: str) -> int:
+    """The 1-based line of the first occurrence of `needle` in `text`."""
+    return text[: text.index(needle)].count("\n") + 1

@@ -37,6 +37,8 @@ from exporter.check.atom_values import (
 from exporter.check.context import CheckContext
 from exporter.check.elements import child_elements, describe, direct_text, has_direct_text, qname
 from exporter.check.findings import Findings
+from exporter.check.history import history_problems
+from exporter.check.pages import atom_page
 from exporter.problems import Problem
 
 # lxml returns str names for parsed documents; typed once here, since a `cast` per
@@ -103,6 +105,7 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
     check_extensions(root, findings)
     if local == "feed":
         _check_feed(root, findings)
+        findings.problems.extend(history_problems(atom_page(root, context.base), context))
     else:
         _check_entry(root, False, findings)
     findings.problems.extend(schema_problems(tree, findings))

@@ -11,15 +11,26 @@ from __future__ import annotations
 import errno
 import stat
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from exporter.check.context import CheckContext
 from exporter.check.elements import line_of
-from exporter.check.families import Family, expected_shapes, json_family, xml_family
+from exporter.check.families import (
+    Family,
+    expected_shapes,
+    json_family,
+    named_family,
+    xml_family,
+)
 from exporter.check.xmldoc import parse_xml
 from exporter.load.text import open_for_reading, read_limited
 from exporter.problems import Problem, Severity
+
+if TYPE_CHECKING:  # the archive facts are read only for folder checks: loaded then
+    from exporter.check.pages import Page
 
 # Some aggregators refuse feeds over ~512 KB-1 MB (see FIELD-NOTES.md).
 LARGE_FEED_BYTES = 1024 * 1024
@@ -76,41 +87,70 @@ def _unknown_format(context: CheckContext, tree: etree._ElementTree) -> Problem:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Examined:
+    """One document's problems and, when asked for, its archive facts (None when
+    the document is not a feed that can be part of an archive)."""
+
+    problems: list[Problem]
+    page: Page | None = None
+
+
 def check_bytes(data: bytes, context: CheckContext) -> list[Problem]:
     """Every problem in one feed, in document order per layer; never raises."""
+    return examine_bytes(data, context).problems
+
+
+def examine_bytes(data: bytes, context: CheckContext, pages: bool = False) -> Examined:
+    """`check_bytes`, and with `pages` the document's archive facts for the
+    checks that span a folder (read from the same parse)."""
     if len(data) > context.max_bytes:
-        return _too_large(context)
+        return Examined(_too_large(context))
     problems = _size_problem(data, context)
-    if not data.strip():
-        problems.append(
-            Problem(
-                path=context.source,
-                rule="check-empty-file",
-                message="The file is empty: write a feed into it or remove it.",
-            )
-        )
-        return problems
-    if _looks_binary(data):
-        problems.append(
-            Problem(
-                path=context.source,
-                rule="check-binary-file",
-                message="The file holds binary data (NUL bytes), not a feed: check the path.",
-            )
-        )
-        return problems
-    if _is_json(data):
-        return problems + _run(json_family(), data, context)
+    unreadable = _unreadable(data, context)
+    if unreadable is not None:
+        return Examined([*problems, unreadable])
+    family = named_family(context.source)
+    if family is None and _is_json(data):
+        family = json_family()
+        return Examined(problems + _run(family, data, context), _page(family, data, context, pages))
     parsed = parse_xml(data, context)
     problems += parsed.problems
     if parsed.tree is None:
-        return problems
-    family = xml_family(parsed.tree.getroot())
+        return Examined(problems)
+    family = family or xml_family(parsed.tree.getroot())
     if family is None:
         problems.append(_unknown_format(context, parsed.tree))
-    else:
-        problems += _run(family, parsed.tree, context)
-    return problems
+        return Examined(problems)
+    problems += _run(family, parsed.tree, context)
+    return Examined(problems, _page(family, parsed.tree, context, pages))
+
+
+def _unreadable(data: bytes, context: CheckContext) -> Problem | None:
+    """Empty and binary files: nothing to parse."""
+    if not data.strip():
+        return Problem(
+            path=context.source,
+            rule="check-empty-file",
+            message="The file is empty: write a feed into it or remove it.",
+        )
+    if _looks_binary(data):
+        return Problem(
+            path=context.source,
+            rule="check-binary-file",
+            message="The file holds binary data (NUL bytes), not a feed: check the path.",
+        )
+    return None
+
+
+def _page(family: Family, document: object, context: CheckContext, wanted: bool) -> Page | None:
+    reader = family.page_reader() if wanted else None
+    if reader is None:
+        return None
+    try:
+        return reader(document, context)
+    except RecursionError:  # already reported as check-too-deep by the rules
+        return None
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -128,35 +168,46 @@ def _read_problem(context: CheckContext, message: str) -> list[Problem]:
     return [Problem(path=context.source, rule="check-unreadable", message=message)]
 
 
+def _cannot_read(context: CheckContext, error: OSError) -> list[Problem]:
+    return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+
+
 def check_path(path: str, context: CheckContext) -> list[Problem]:
     """Check a file, or standard input for `-`, without ever blocking on a FIFO or
     reading past the size bound."""
+    return examine_path(path, context).problems
+
+
+def examine_path(path: str, context: CheckContext, pages: bool = False) -> Examined:
+    """`check_path`, and with `pages` the archive facts (see `examine_bytes`)."""
     if path == "-":
         data = read_limited(sys.stdin.buffer, context.max_bytes)
         if data is None:
-            return _too_large(context)
-        return check_bytes(data, context)
+            return Examined(_too_large(context))
+        return examine_bytes(data, context, pages)
     try:
         stream, info = open_for_reading(path)
     except OSError as error:
         if error.errno == errno.ENXIO:  # a socket: there is nothing to open
-            return _read_problem(context, _NOT_REGULAR)
-        return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+            return Examined(_read_problem(context, _NOT_REGULAR))
+        return Examined(_cannot_read(context, error))
     with stream:
         # Decided from the descriptor, not the name: the file cannot change in between.
         if stat.S_ISDIR(info.st_mode):
-            return _read_problem(context, "This is a folder, not a feed file.")
+            return Examined(_read_problem(context, "This is a folder, not a feed file."))
         if not stat.S_ISREG(info.st_mode):
-            return _read_problem(context, _NOT_REGULAR)
+            return Examined(_read_problem(context, _NOT_REGULAR))
         if info.st_size > context.max_bytes:
-            return _too_large(context)
+            return Examined(_too_large(context))
         try:
             data = read_limited(stream, context.max_bytes)
         except OSError as error:
-            return _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+            return Examined(
+                _read_problem(context, f"Cannot read the file: {error.strerror or error}.")
+            )
     if data is None:
-        return _too_large(context)
-    return check_bytes(data, context)
+        return Examined(_too_large(context))
+    return examine_bytes(data, context, pages)
 
 
 def _too_large(context: CheckContext) -> list[Problem]:

@@ -9,7 +9,7 @@ from exporter.check.context import CheckContext
 from exporter.check.dates import check_rfc3339, implausibility
 from exporter.check.html import html_risks
 from exporter.check.jsonfeed_parse import JSONValue
-from exporter.iri import same_url
+from exporter.iri import resolve, same_url
 from exporter.problems import Problem, Severity, json_pointer
 
 VERSION_1_0 = "https://jsonfeed.org/version/1"
@@ -47,13 +47,17 @@ def rule_problems(feed: dict[str, JSONValue], context: CheckContext) -> list[Pro
             f"({context.base}); make them equal.",
             "/feed_url",
         )
-    if isinstance(feed_url, str) and feed.get("next_url") == feed_url:
+    next_url = feed.get("next_url")
+    own = [url for url in (feed_url, context.base) if isinstance(url, str) and url.strip()]
+    if isinstance(next_url, str) and any(
+        same_url(resolve(context.base, next_url), resolve(context.base, url)) for url in own
+    ):
         found.append(
             Problem(
                 context.source,
                 "jsonfeed-next-url-is-feed-url",
-                "next_url equals feed_url, so paging readers loop forever; point next_url at "
-                "the next page or remove it.",
+                "next_url is this feed's own URL, so paging readers loop forever; point "
+                "next_url at the next page or remove it.",
                 pointer="/next_url",
             )
         )

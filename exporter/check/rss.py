@@ -17,6 +17,8 @@ from lxml import etree
 from exporter.check.context import CheckContext
 from exporter.check.elements import child_elements, line_of, local_name, namespace
 from exporter.check.findings import Findings
+from exporter.check.history import history_problems
+from exporter.check.pages import rss_page
 from exporter.check.rss_channel import check_channel
 from exporter.check.rss_items import check_atom_link_href, check_items
 from exporter.check.rss_structure import ATOM_NS, check_structure
@@ -55,6 +57,8 @@ def check_rss(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
         _check_self_link(channel, version, findings)
     if not findings.has_errors:
         findings.problems.extend(schema_problems(tree, context.source))
+    for channel in channels[:1]:  # after the schema: RFC 5005 errors do not hide it
+        findings.problems.extend(history_problems(rss_page(channel, context.base), context))
     return sorted(findings.problems, key=lambda p: (p.line or 0, p.rule))
 
 

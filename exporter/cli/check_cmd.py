@@ -1,4 +1,4 @@
-"""`feed-exporter check`: validate RSS, Atom and JSON Feed files offline, for CI.
+"""`feed-exporter check`: validate RSS, Atom, JSON Feed and OPML files offline, for CI.
 
 Only click wiring lives here: finding the files, building each file's
 `CheckContext`, and mapping findings to a report and an exit code. The rules
@@ -14,8 +14,9 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import click
 
-from exporter.check.checker import check_path
+from exporter.check.checker import examine_path
 from exporter.check.context import CheckContext
+from exporter.check.folder import FolderFile, folder_problems
 from exporter.cli.options import ByteSize, output_format, verbosity
 from exporter.load.sources import STDIN_NAME, walk
 from exporter.problems import Problem
@@ -23,7 +24,7 @@ from exporter.report import Report, write_report
 
 # Files a folder walk picks up; a file named on the command line is always
 # checked, whatever its name (the format comes from the content).
-FEED_SUFFIXES = frozenset({".xml", ".atom", ".rss", ".rdf", ".json", ".feed", ".jsonfeed"})
+FEED_SUFFIXES = frozenset({".xml", ".atom", ".rss", ".rdf", ".json", ".feed", ".jsonfeed", ".opml"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -46,8 +47,11 @@ def feed_files(folder: str) -> Iterator[str]:
         yield name
 
 
-def targets(paths: tuple[str, ...], base: str | None) -> Iterator[tuple[str, str | None]]:
-    """(path, URL it is served from) for every file to check.
+def targets(
+    paths: tuple[str, ...], base: str | None
+) -> Iterator[tuple[str, str | None, str | None]]:
+    """(path, URL it is served from, folder it was found in) for every file to
+    check; the folder is None for a file named on the command line.
 
     `--base` is the URL of the single file named, or of the folder named: a
     file inside it is served from the base joined with its relative path.
@@ -58,9 +62,9 @@ def targets(paths: tuple[str, ...], base: str | None) -> Iterator[tuple[str, str
             for file in feed_files(path):
                 relative = Path(file).relative_to(path).as_posix()
                 url = urljoin(folder_base, quote(relative)) if folder_base else None
-                yield file, url
+                yield file, url, path
         else:
-            yield path, base
+            yield path, base, None
 
 
 @click.command()
@@ -96,12 +100,14 @@ def check(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Check RSS 2.0/0.9x, Atom 1.0 and JSON Feed 1.0/1.1 files, offline.
+    """Check RSS 2.0/0.9x, Atom 1.0, JSON Feed 1.0/1.1 and OPML files, offline.
 
     FILE_OR_FOLDER... are feed files, folders (walked for .xml, .atom, .rss,
-    .rdf, .json, .jsonfeed, .feed files) or - for standard input. The format is detected from
-    the content. Exit 0 when no file has an error, 1 otherwise (also on
-    warnings with --strict), 2 on usage errors.
+    .rdf, .json, .jsonfeed, .feed, .opml files) or - for standard input. The format is
+    detected from the content (.opml files are always OPML). In a folder, archive
+    links (RFC 5005) and JSON Feed next_url are also followed between the files.
+    Exit 0 when no file has an error, 1 otherwise (also on warnings with --strict),
+    2 on usage errors.
 
     \b
     Examples:
@@ -111,19 +117,25 @@ def check(
     """
     problems: list[Problem] = []
     checked: list[str] = []
-    failed_files = 0
-    for path, url in targets(paths, base):
+    folders: dict[str, list[FolderFile]] = {}
+    for path, url, folder in targets(paths, base):
         source = STDIN_NAME if path == "-" else path
         context = CheckContext(source=source, base=url, max_bytes=max_file_size)
-        found = check_path(path, context)
+        examined = examine_path(path, context, pages=folder is not None)
         checked.append(source)
-        problems.extend(found)
-        if any(p.is_error for p in found):
-            failed_files += 1
-        if verbose and output_format == "text" and not found:
-            click.echo(f"{source}: ok", err=True)
+        problems.extend(examined.problems)
+        if folder is not None and examined.page is not None:
+            folders.setdefault(folder, []).append(FolderFile(source, url, examined.page))
     if not checked:
         raise click.UsageError("no feed files found in the given folders")
+    for folder, files in folders.items():
+        problems.extend(folder_problems(folder, base, files))
+    failed_files = len({p.path for p in problems if p.is_error})
+    if verbose and output_format == "text":
+        with_findings = {p.path for p in problems}
+        for source in checked:
+            if source not in with_findings:
+                click.echo(f"{source}: ok", err=True)
     report = Report(
         command="check",
         problems=problems,

@@ -23,7 +23,7 @@ GOOD = (
 )
 DOCUMENTED = frozenset(
     re.findall(
-        r"`((?:xml|atom|check|feed|rss|jsonfeed)-[a-z0-9-]+)`",
+        r"`((?:xml|atom|check|feed|rss|jsonfeed|archive|opml)-[a-z0-9-]+)`",
         (REPO / "docs" / "check-rules.md").read_text(encoding="utf-8"),
     )
 )
