@@ -137,9 +137,10 @@ def main() -> None:
     best = min(runs, key=lambda run: run["sets_cold_s"])
     size = args.size
     print(f"{size:,} records (bench.corpus --wide), best of {args.repeat}")
-    print(f"plain cold     {best['plain_cold_s']:8.2f} s  {best['plain_cold_s'] / size * 1e6:7.0f} µs/record")
-    print(f"sets cold      {best['sets_cold_s']:8.2f} s  {best['sets_cold_s'] / size * 1e6:7.0f} µs/record"
-          f"  ({best['sets_cold_s'] / best['plain_cold_s']:.2f}x plain; "
+    plain, sets = best["plain_cold_s"], best["sets_cold_s"]
+    print(f"plain cold     {plain:8.2f} s  {plain / size * 1e6:7.0f} µs/record")
+    print(f"sets cold      {sets:8.2f} s  {sets / size * 1e6:7.0f} µs/record"
+          f"  ({sets / plain:.2f}x plain; "
           f"{best['feeds_per_format']} feeds per format, {best['files']} files; "
           f"tree {best['sets_cold_tree_mib']:.0f} MiB)")  # fmt: skip
     print(f"sets one new   {best['one_new_s']:8.2f} s  {len(best['changed_files'])} files changed")

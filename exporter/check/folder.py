@@ -157,20 +157,21 @@ def _cycles(
 def _repeated_entry_ids(
     files: list[FolderFile], links: list[_Link], names: dict[str, FolderFile], folder: str
 ) -> list[Problem]:
-    """An entry belongs to one archive page (RFC 5005 archive pages do not change
-    once published; a repeated id means an entry moved, or was copied)."""
-    next_pages = {
-        link.in_folder for link in links if link.name == "next_url" and link.in_folder in names
-    }
-    seen: dict[str, str] = {}
+    """An entry belongs to one page of its archive (RFC 5005 archive pages do not
+    change once published; a repeated id means an entry moved, or was copied).
+    One folder can hold several archives holding the same entries: a feed's
+    RSS, Atom and JSON Feed archives, or the archives of two feed sets."""
+    archive_of = _archives(files, links, names, folder)
+    seen: dict[tuple[str, str], str] = {}
     problems: list[Problem] = []
     for file in files:
         name = _relative(folder, file.path)
-        if not (file.page.is_archive or (file.page.family == "jsonfeed" and name in next_pages)):
+        archive = archive_of.get(name)
+        if archive is None:
             continue
         here: set[str] = set()
         for entry in file.page.entry_ids:
-            other = seen.get(entry.value)
+            other = seen.get((archive, entry.value))
             if other is not None and entry.value not in here:
                 problems.append(
                     Problem(
@@ -184,5 +185,37 @@ def _repeated_entry_ids(
                 )
             here.add(entry.value)
         for value in here:
-            seen.setdefault(value, name)
+            seen.setdefault((archive, value), name)
     return problems
+
+
+def _archives(
+    files: list[FolderFile], links: list[_Link], names: dict[str, FolderFile], folder: str
+) -> dict[str, str]:
+    """Each archive page of the folder -> the archive it is a page of: for an
+    RFC 5005 page, the document its `current` link names (else its family);
+    for a JSON Feed page, the first feed of the `next_url` chain reaching it."""
+    current: dict[str, str] = {}
+    following: dict[str, str] = {}
+    for link in links:
+        if link.in_folder is None:
+            continue
+        source = _relative(folder, link.source.path)
+        if link.name == "current":
+            current.setdefault(source, link.in_folder)
+        elif link.name == "next_url" and link.in_folder in names:
+            following.setdefault(source, link.in_folder)
+    archives: dict[str, str] = {}
+    reached = set(following.values())
+    for start in following:
+        if start in reached:
+            continue  # not the first feed of its chain
+        at = following.get(start)
+        while at is not None and at not in archives and at != start:
+            archives[at] = start
+            at = following.get(at)
+    for file in files:
+        name = _relative(folder, file.path)
+        if file.page.is_archive:
+            archives.setdefault(name, current.get(name, file.page.family))
+    return archives
