@@ -29,6 +29,7 @@ from exporter.config import ConfigError, FeedConfig
 from exporter.export.assemble import Layout, LayoutStale, Previous, assemble
 from exporter.export.fragments import Entry
 from exporter.export.keys import head_key
+from exporter.export.listing import index_files, wanted
 from exporter.export.plan import FeedPlan, Plan, plan_feeds
 from exporter.export.produce import HeadJob, RenderSpec, produce, render_heads, render_missing
 from exporter.export.request import (
@@ -116,7 +117,7 @@ def _export(
                 return result
             try:
                 with stage("assemble+write"):
-                    _write(plan, kept, previous, locations, request, cache, result)
+                    _write(plan, kept, previous, locations, request, cache, result, feed)
                 return result
             except FragmentDamaged:
                 cache.forget(_damaged(todo, locations, cache))
@@ -263,9 +264,10 @@ def _write(
     request: ExportRequest,
     cache: Cache,
     result: ExportResult,
+    feed: FeedConfig,
 ) -> None:
-    """Assemble every feed not `kept`, then deliver all of them, or none if any
-    failed verification."""
+    """Assemble every feed not `kept` and the discovery index, then deliver all
+    of them, or none if any failed verification."""
     result.outputs = []
     sinks: list[Sink] = []
     layouts: dict[str, Layout] = {}
@@ -291,6 +293,21 @@ def _write(
                 _our_bug(result, output, failure)
                 return
         result.feed_problems = [p for output in result.outputs for p in output.problems]
+        if request.stdout is None and wanted(feed):
+            for index in index_files(plan.feeds, feed):
+                failure = next((p for p in index.problems if p.is_error), None)
+                if failure is not None:
+                    result.status = ExportStatus.OUR_BUG
+                    result.feed_problems += index.problems
+                    result.reason = (
+                        f"our own {index.name} failed verification ({failure.rule}: "
+                        f"{failure.message}); this is a bug in feed-exporter"
+                    )
+                    return
+                result.feed_problems += index.problems
+                sink = Sink(request.out_dir / index.name)
+                sinks.append(sink)
+                sink.write(index.data)
         deliver_all(sinks, request.stdout)
     except WriteFailed as failure:
         # a path that cannot hold the feeds is a usage error (exit 2), the rest exit 1

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import feedparser
+import listparser
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -66,11 +67,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _files(out: Path) -> dict[str, bytes]:
+INDEX = ("index.opml", "feeds.html")
+
+
+def _files(out: Path, index: bool = True) -> dict[str, bytes]:
+    """Every file written under `out` (the discovery index too, unless not `index`)."""
     return {
         path.relative_to(out).as_posix(): path.read_bytes()
         for path in sorted(out.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
+        if path.is_file() and not path.name.startswith(".") and (index or path.name not in INDEX)
     }
 
 
@@ -99,7 +104,7 @@ def test_every_file_passes_check_with_no_finding(site: Path) -> None:
     assert code == 0, err
     assert "0 errors, 0 warnings" in err
     names = _files(out)
-    assert {"rss.xml", "atom.xml", "feed.json", "archive/1/atom.xml"} <= set(names)
+    assert {"rss.xml", "atom.xml", "feed.json", "archive/1/atom.xml", *INDEX} <= set(names)
     assert any(n.startswith("topics/") and n.endswith("/archive/1/rss.xml") for n in names)
     assert any(n.startswith("providers/") for n in names)
     assert any(n.startswith("section/") for n in names)
@@ -179,7 +184,9 @@ def test_a_new_record_rewrites_only_the_files_that_hold_it(site: Path, tmp_path:
         touched = {n for n in after if n in times and os.stat(out / n).st_mtime_ns != times[n]}
         assert touched == changed - (set(after) - set(before))
         holding = {n for n in after if b"https://new.example/one" in after[n]}
-        assert changed == holding
+        assert changed == holding | {"index.opml"}  # its dateModified is the new record's
+        assert "feeds.html" in holding  # the newest entries of each feed are previewed
+        changed -= set(INDEX)
         fields = yaml.safe_load(text.split("---")[1])
         sets = 1 + len(fields["topics"]) + 1 + 1  # main, its topics, provider, category
         assert len(changed) == 3 * sets
@@ -205,6 +212,31 @@ def _newest(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def test_the_index_lists_every_feed_a_reader_can_subscribe_to(site: Path) -> None:
+    out = site / "out"
+    listed = listparser.parse((out / "index.opml").read_bytes())
+    assert not listed.bozo, listed.bozo_exception
+    subscriptions = {
+        BASE + name for name in _files(out, index=False) if "/archive/" not in f"/{name}"
+    }
+    assert {feed.url for feed in listed.feeds} == subscriptions
+    assert len(listed.feeds) == len(subscriptions)
+    page = (out / "feeds.html").read_text(encoding="utf-8")
+    for url in subscriptions:
+        assert f'href="{url}"' in page
+    assert "<script" not in page
+
+
+def test_without_sets_or_archives_there_is_no_index(site: Path, tmp_path: Path) -> None:
+    config = tmp_path / "plain.toml"
+    config.write_text(CONFIG.split("[sets.")[0].replace("archive = 20\n", ""), encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run("export", str(site / "records"), "--out", str(out), "--config",
+                    str(config), "--no-cache", "-q")  # fmt: skip
+    assert code == 0, err
+    assert sorted(_files(out)) == ["atom.xml", "feed.json", "rss.xml"]
+
+
 def test_bytes_do_not_depend_on_jobs_or_the_cache(site: Path, tmp_path: Path) -> None:
     written = []
     for flags in (
@@ -227,7 +259,7 @@ def test_set_writes_only_the_named_sets_and_limit_reaches_every_feed(
                     str(site / "feed.toml"), "--no-cache", "-q", "--set", "categories",
                     "--limit", "3", "--format", "atom")  # fmt: skip
     assert code == 0, err
-    names = set(_files(out))
+    names = set(_files(out, index=False))
     assert names and all(n.endswith("atom.xml") for n in names)
     assert not any(n.startswith(("topics/", "providers/")) for n in names)
     assert any(n.startswith("section/") for n in names)
