@@ -30,8 +30,8 @@ from lxml import etree
 
 from exporter.config import FEED_MEDIA_TYPES
 from exporter.iri import is_dangerous_url, is_valid_absolute_iri
+from exporter.markup import plain_text
 from exporter.render.dates import utc_seconds
-from exporter.render.view import plain_text
 
 FORMAT_LABELS = {"rss": "RSS 2.0", "atom": "Atom 1.0", "json": "JSON Feed 1.1"}
 _FORMAT_ORDER = {name: position for position, name in enumerate(FORMAT_LABELS)}

@@ -9,8 +9,9 @@ from typing import Any
 import orjson
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
+from exporter.markup import plain_text
 from exporter.model import Article
-from exporter.render.view import EntryView, entry_views, plain_text
+from exporter.render.view import EntryView, entry_views
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["json"]
 VERSION = "https://jsonfeed.org/version/1.1"

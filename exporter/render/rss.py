@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
+from exporter.markup import plain_text
 from exporter.model import Article
 from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
-from exporter.render.view import entry_views, feed_updated, plain_text
+from exporter.render.view import entry_views, feed_updated
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
 

@@ -8,26 +8,19 @@ author fallback, tag de-duplication) is made here once; renderers only decide
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from exporter.config import EntrySettings
 from exporter.content import body_to_html
+from exporter.markup import plain_text
 from exporter.model import Article, Image
 from exporter.render.dates import latest, utc_seconds
 
+
 # Characters XML 1.0 forbids (lxml raises on them), lone surrogates (not encodable) and
 # C1 controls (legal, but validators warn: they are almost always mis-decoded text).
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f\ufffe\uffff\ud800-\udfff]")
-
-
-def plain_text(value: str) -> str:
-    """`value` without the characters no feed should carry (same in every format)."""
-    return _XML_ILLEGAL.sub("", value)
-
-
 @dataclass(frozen=True, slots=True)
 class Link:
     url: str

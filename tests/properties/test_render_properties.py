@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from exporter.config import FeedConfig
+from exporter.markup import plain_text
 from exporter.render import FORMATS
-from exporter.render.view import plain_text
 from tests.support import CheckFeed, MakeArticle, examples
 
 # Any Unicode text, including XML-illegal characters and surrogates; at least one
