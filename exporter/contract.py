@@ -263,7 +263,12 @@ def _edge_problems(record: Record) -> list[Problem]:
     if not isinstance(data, Mapping):
         return []
     found: list[Problem] = []
-    _check_date(record, found, data.get("publishedDateTime"), (), "publishedDateTime")
+    published = data.get("publishedDateTime")
+    _check_date(record, found, published, (), "publishedDateTime")
+    modified = data.get("modifiedDateTime")
+    if modified is not None:
+        _check_date(record, found, modified, (), "modifiedDateTime")
+        _check_modified(record, found, published, modified)
     for name in _URL_FIELDS:
         _check_url(record, found, data.get(name), (), name)
     _check_image_urls(record, found, data.get("images"), ("images",))
@@ -289,6 +294,23 @@ def _check_date(
             f" (got {value!r})"
         )
         found.append(_edge_problem(record, (*at, name), "invalid-date-time", text))
+
+
+def _check_modified(record: Record, found: list[Problem], published: Any, modified: Any) -> None:
+    """An edit cannot come before the article existed: readers would show an
+    `updated` older than `published`, and Atom validators flag it."""
+    if not (isinstance(published, str) and isinstance(modified, str)):
+        return
+    try:
+        first, last = parse_datetime(published), parse_datetime(modified)
+        earlier = last < first
+    except (ValueError, TypeError, OverflowError):
+        return  # unparsable or without an offset: reported as a date already
+    if earlier:
+        text = f"({modified!r}) is before publishedDateTime ({published!r}); an edit comes after"
+        found.append(
+            _edge_problem(record, ("modifiedDateTime",), "modified-before-published", text)
+        )
 
 
 def _check_url(

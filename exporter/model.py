@@ -37,6 +37,7 @@ class RelatedArticle:
     excerpt: str | None = None
     published_at: datetime | None = None
     provider: Provider | None = None
+    images: tuple[Image, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Article:
     url: str
     title: str
     published_at: datetime
+    modified_at: datetime | None = None  # the last edit, when the record says
     original_url: str | None = None
     excerpt: str | None = None
     body: str = ""
@@ -107,7 +109,12 @@ def _related_article(item: Mapping[str, Any]) -> RelatedArticle:
         item.get("excerpt"),
         parse_datetime(published) if published else None,
         _provider(item.get("provider")),
+        _images(item.get("images")),
     )
+
+
+def _modified(value: Any) -> datetime | None:
+    return parse_datetime(value) if value else None
 
 
 def article_from_record(record: Mapping[str, Any], body: str = "", source: str = "") -> Article:
@@ -120,6 +127,7 @@ def article_from_record(record: Mapping[str, Any], body: str = "", source: str =
         url=url,
         title=record["title"],
         published_at=parse_datetime(record["publishedDateTime"]),
+        modified_at=_modified(get("modifiedDateTime")),
         original_url=get("originalUrl"),
         excerpt=get("excerpt"),
         body=body,

@@ -10,7 +10,13 @@ from datetime import datetime
 
 from lxml import etree
 
-from exporter.check.dates import DateStatus, check_rfc822, check_w3cdtf, implausibility
+from exporter.check.dates import (
+    DateStatus,
+    check_rfc822,
+    check_rfc3339,
+    check_w3cdtf,
+    implausibility,
+)
 from exporter.check.elements import describe_prefixed, trimmed_text
 from exporter.check.findings import Findings
 from exporter.check.rss_values import (
@@ -62,6 +68,21 @@ def check_w3cdtf_date(element: etree._Element, findings: Findings) -> None:
             element,
             f"{describe_prefixed(element)} {value!r} is not a W3C-DTF date ({result.reason}); "
             "write it like '2006-01-02T15:04:05Z'.",
+        )
+    _check_plausible(element, result.value, findings)
+
+
+def check_rfc3339_date(element: etree._Element, findings: Findings) -> None:
+    """An Atom date inside RSS (`atom:updated`, the one way RSS says an item was
+    edited) follows Atom's own rule: RFC 3339."""
+    value = trimmed_text(element)
+    result = check_rfc3339(value)
+    if not result.ok:
+        findings.error(
+            "rss-invalid-rfc3339-date",
+            element,
+            f"{describe_prefixed(element)} {value!r} is not an RFC 3339 date-time "
+            f"({result.reason}); write it like '2006-01-02T15:04:05Z'.",
         )
     _check_plausible(element, result.value, findings)
 

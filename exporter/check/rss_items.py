@@ -18,6 +18,7 @@ from exporter.check.rss_fields import (
     check_contact,
     check_not_blank,
     check_rfc822_date,
+    check_rfc3339_date,
     check_url,
     check_w3cdtf_date,
 )
@@ -101,6 +102,8 @@ def _check_item_child(
             )
     elif ns == ATOM_NS and name == "link":
         check_atom_link_href(child, findings)
+    elif ns == ATOM_NS and name in ("updated", "published"):
+        check_rfc3339_date(child, findings)
 
 
 def check_html_risks(element: etree._Element, findings: Findings) -> None:

@@ -289,9 +289,9 @@ def spanning_problems(plan: FeedPlan) -> list[Problem]:
     dates = [entry.published_at for entry in plan.entries]
     if any(later > earlier for earlier, later in pairwise(dates)):
         problems.append(_bug(plan, "export-entry-order", "entries are not newest first"))
-    if plan.updated != latest(dates):
+    if plan.updated != latest([entry.changed_at for entry in plan.entries]):
         problems.append(
-            _bug(plan, "export-feed-date", "the feed's date is not its newest entry's date")
+            _bug(plan, "export-feed-date", "the feed's date is not its newest entry change")
         )
     return problems
 

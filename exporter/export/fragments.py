@@ -34,7 +34,7 @@ from exporter.config import EntrySettings, FeedConfig
 from exporter.model import Article
 from exporter.problems import Problem, problem_from_dict
 from exporter.render import get_format
-from exporter.render.dates import articles_updated, utc_seconds
+from exporter.render.dates import articles_updated, changed_at, utc_seconds
 from exporter.render.pieces import SEPARATORS, split, split_entries
 
 # The probe's head: fixed, so a fragment's findings depend on nothing but its key.
@@ -59,6 +59,12 @@ class Entry:
     provider: str | None = None
     category: str | None = None
     kind: str | None = None  # the record's `type`
+    modified_at: datetime | None = None
+
+    @property
+    def changed_at(self) -> datetime:
+        """The entry's last change, which a feed's own date follows."""
+        return changed_at(self.published_at, self.modified_at)
 
     def __reduce__(self) -> tuple[type[Entry], tuple[object, ...]]:
         # one per record sent back by a worker: a plain tuple pickles fastest
@@ -68,7 +74,7 @@ class Entry:
         """Every field, in order: `Entry(*entry.fields())` is `entry`."""
         return (
             self.id, self.published_at, self.published, self.source, self.digest,
-            self.title, self.topics, self.provider, self.category, self.kind,
+            self.title, self.topics, self.provider, self.category, self.kind, self.modified_at,
         )  # fmt: skip
 
     def encode(self) -> list[Any]:
@@ -76,15 +82,17 @@ class Entry:
         return [
             self.id, self.published_at.isoformat(), self.published, self.source, self.digest,
             self.title, self.topics, self.provider, self.category, self.kind,
+            None if self.modified_at is None else self.modified_at.isoformat(),
         ]  # fmt: skip
 
     @staticmethod
     def decode(data: list[Any]) -> Entry:
         (id_, published_at, published, source, digest, title, topics, provider, category,
-         kind) = data  # fmt: skip
+         kind, modified_at) = data  # fmt: skip
         return Entry(
             id_, datetime.fromisoformat(published_at), published, source, digest,
             title, tuple(topics), provider, category, kind,
+            None if modified_at is None else datetime.fromisoformat(modified_at),
         )  # fmt: skip
 
 
@@ -240,7 +248,7 @@ def verify_entries(probe: Probe, bodies: Sequence[bytes]) -> list[tuple[Finding,
 def _fragment(
     key: str, body: bytes, found: Sequence[Finding], article: Article, now: datetime
 ) -> Fragment:
-    lasting = utc_seconds(article.published_at) <= now
+    lasting = utc_seconds(changed_at(article.published_at, article.modified_at)) <= now
     return Fragment(key, body, tuple(found), body.count(b"\n"), lasting)
 
 

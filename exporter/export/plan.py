@@ -277,7 +277,7 @@ def _feed_plan(
     """One format of one document, with its URLs made absolute."""
     file_name = get_format(name).file_name
     head = _urls(document, name, file_name)
-    updated = latest([entry.published_at for entry in document.entries])
+    updated = latest([entry.changed_at for entry in document.entries])
     return FeedPlan(
         format_name=name,
         file_name=document.folder + file_name,

@@ -161,6 +161,7 @@ def _entry(article: Article) -> Entry:
         article.id, published_at, article.published, article.source, article_digest(article),
         article.title, article.topics, provider.name if provider is not None else None,
         article.category, article.type,
+        None if article.modified_at is None else article.modified_at.astimezone(UTC),
     )  # fmt: skip
 
 

@@ -8,7 +8,13 @@ from datetime import datetime
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.markup import plain_text
 from exporter.model import Article
-from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
+from exporter.render.feedgen_fixes import (
+    categories_of,
+    new_entry,
+    new_generator,
+    serialize,
+    set_feed_updated,
+)
 from exporter.render.view import entry_views, feed_updated
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["atom"]
@@ -38,7 +44,7 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
     set_feed_updated(generator, updated or feed_updated(entries))
 
     for view in entries:
-        entry, extras = new_entry(generator, view.published)
+        entry, extras = new_entry(generator, view.published, view.updated)
         entry.id(view.id)
         entry.title(view.title)
         # feedgen keeps only href here (#135): that is still the one alternate link.
@@ -56,8 +62,9 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         summary = view.summary or (None if view.content_html else view.title)
         if summary:
             entry.summary(summary)
-        if view.tags:
+        categories = categories_of(view)
+        if categories:
             # one call: feedgen rebuilds its RSS category list on every call
-            entry.category([{"term": tag} for tag in view.tags])
+            entry.category(categories)
         extras.images = view.images
     return serialize(generator, "atom")

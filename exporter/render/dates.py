@@ -29,7 +29,12 @@ def utc_seconds(moment: datetime) -> datetime:
 
 def articles_updated(articles: Sequence[Article]) -> datetime:
     """`feed_updated` computed from articles, before any view is built."""
-    return latest([article.published_at for article in articles])
+    return latest([changed_at(article.published_at, article.modified_at) for article in articles])
+
+
+def changed_at(published: datetime, modified: datetime | None) -> datetime:
+    """When an entry last changed: its edit if later than its publication."""
+    return modified if modified is not None and modified > published else published
 
 
 def latest(published: Sequence[datetime]) -> datetime:

@@ -33,7 +33,7 @@ from lxml import etree
 from exporter.config import Paging
 from exporter.markup import looks_like_markup
 from exporter.model import Image
-from exporter.render.view import Link
+from exporter.render.view import CATEGORY_SCHEME, TYPE_SCHEME, EntryView, Related
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -114,11 +114,12 @@ class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
         self.links: list[tuple[str, str, str | None]] = []  # (rel, href, title)
         self.images: tuple[Image, ...] = ()
         self.creator: str | None = None
+        self.modified: datetime | None = None  # RSS only: Atom has <updated>
 
     def add_link(self, rel: str, href: str, title: str | None = None) -> None:
         self.links.append((rel, href, title))
 
-    def add_related(self, related: tuple[Link, ...]) -> None:
+    def add_related(self, related: tuple[Related, ...]) -> None:
         for link in related:
             self.add_link("related", link.url, link.title or None)
 
@@ -132,6 +133,8 @@ class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
     def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.creator:
             _SubElement(item, _DC_CREATOR).text = self.creator
+        if self.modified is not None:  # RSS has no edit date: Atom's, namespaced
+            _SubElement(item, _ATOM_UPDATED).text = self.modified.isoformat()
         _add_links(item, _ATOM_LINK, self.links)
         _add_media(item, self.images)
         return item
@@ -142,6 +145,7 @@ class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
 _SubElement = etree.SubElement
 _DC_CREATOR = f"{{{DC_NS}}}creator"
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
+_ATOM_UPDATED = f"{{{ATOM_NS}}}updated"
 _FH_ARCHIVE = f"{{{HISTORY_NS}}}archive"
 _MEDIA_CONTENT = f"{{{MEDIA_NS}}}content"
 _MEDIA_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
@@ -185,13 +189,26 @@ def new_generator(kind: str, paging: Paging | None = None) -> FeedGenerator:
     return generator
 
 
-def new_entry(generator: FeedGenerator, published: datetime) -> tuple[FeedEntry, EntryExtras]:
+def new_entry(
+    generator: FeedGenerator, published: datetime, updated: datetime | None = None
+) -> tuple[FeedEntry, EntryExtras]:
     """Append (not prepend) an entry whose dates come from the data, never the clock."""
     entry = generator.add_entry(order="append")
     entry.published(published)
-    entry.updated(published)
+    entry.updated(updated or published)
     extras: EntryExtras = getattr(entry, EXTENSION)
     return entry, extras
+
+
+def categories_of(view: EntryView) -> list[dict[str, str]]:
+    """Topics as plain categories, then the section and the type, each under its
+    own scheme (Atom `scheme`, RSS `domain`: feedgen writes one as the other)."""
+    found = [{"term": tag} for tag in view.tags]
+    if view.category:
+        found.append({"term": view.category, "scheme": CATEGORY_SCHEME})
+    if view.kind:
+        found.append({"term": view.kind, "scheme": TYPE_SCHEME})
+    return found
 
 
 def set_feed_updated(generator: FeedGenerator, updated: datetime) -> None:

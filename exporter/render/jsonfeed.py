@@ -11,7 +11,7 @@ import orjson
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.markup import plain_text
 from exporter.model import Article
-from exporter.render.view import EntryView, entry_views
+from exporter.render.view import EntryView, Related, entry_views
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["json"]
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -61,6 +61,8 @@ def _item(view: EntryView) -> dict[str, Any]:
     if view.images:
         item["image"] = view.images[0].url
     item["date_published"] = view.published.isoformat()
+    if view.modified is not None:
+        item["date_modified"] = view.modified.isoformat()
     author: dict[str, str] = {"name": view.author_name}
     if view.author_uri:
         author["url"] = view.author_uri
@@ -70,10 +72,30 @@ def _item(view: EntryView) -> dict[str, Any]:
     if view.images:
         item["_images"] = {"images": [_image(image) for image in view.images]}
     if view.related:
-        item["_related"] = {
-            "articles": [{"url": link.url, "title": link.title} for link in view.related]
-        }
+        item["_related"] = {"articles": [_related(related) for related in view.related]}
+    classification = {
+        key: value for key, value in (("category", view.category), ("type", view.kind)) if value
+    }
+    if classification:
+        item["_classification"] = classification
     return item
+
+
+def _related(related: Related) -> dict[str, Any]:
+    """Everything public about a related article, in JSON Feed's own item names."""
+    described: dict[str, Any] = {"url": related.url, "title": related.title}
+    if related.excerpt:
+        described["summary"] = related.excerpt
+    if related.published is not None:
+        described["date_published"] = related.published.isoformat()
+    if related.provider_name:
+        author: dict[str, str] = {"name": related.provider_name}
+        if related.provider_url:
+            author["url"] = related.provider_url
+        described["authors"] = [author]
+    if related.image is not None:
+        described["image"] = related.image.url
+    return described
 
 
 def _image(image: Any) -> dict[str, Any]:

@@ -9,7 +9,13 @@ from datetime import datetime
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
 from exporter.markup import plain_text
 from exporter.model import Article
-from exporter.render.feedgen_fixes import new_entry, new_generator, serialize, set_feed_updated
+from exporter.render.feedgen_fixes import (
+    categories_of,
+    new_entry,
+    new_generator,
+    serialize,
+    set_feed_updated,
+)
 from exporter.render.view import entry_views, feed_updated
 
 MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
@@ -42,11 +48,15 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
             entry.description(html.escape(view.summary, quote=False))
         if view.content_html:
             entry.content(view.content_html)
-        if view.tags:
+        categories = categories_of(view)
+        if categories:
             # one call: feedgen rebuilds its RSS category list on every call
-            entry.category([{"term": tag} for tag in view.tags])
+            entry.category(categories)
         # RSS <author> must be an e-mail address; a name goes into dc:creator.
         extras.creator = view.author_name
+        if view.via_url:
+            extras.add_link("via", view.via_url)  # where the article first appeared
         extras.add_related(view.related)
+        extras.modified = view.modified
         extras.images = view.images
     return serialize(generator, "rss")

@@ -15,16 +15,30 @@ from datetime import datetime
 from exporter.config import EntrySettings
 from exporter.content import body_to_html
 from exporter.markup import plain_text
-from exporter.model import Article, Image
+from exporter.model import Article, Image, RelatedArticle
 from exporter.render.dates import latest, utc_seconds
-
 
 # Characters XML 1.0 forbids (lxml raises on them), lone surrogates (not encodable) and
 # C1 controls (legal, but validators warn: they are almost always mis-decoded text).
+# Schemes naming the two classifications a record carries besides its topics, so a
+# reader can tell `news` the section from `news` a topic: fixed URNs (an entry must
+# not depend on feed settings beyond `EntrySettings`), named in the README.
+CATEGORY_SCHEME = "urn:feed-exporter:category"
+TYPE_SCHEME = "urn:feed-exporter:type"
+
+
 @dataclass(frozen=True, slots=True)
-class Link:
+class Related:
+    """A related article: what a link carries (url, title), and what only JSON
+    Feed's `_related` has room for."""
+
     url: str
     title: str
+    excerpt: str | None
+    published: datetime | None
+    provider_name: str | None
+    provider_url: str | None
+    image: Image | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +47,22 @@ class EntryView:
     url: str
     title: str
     published: datetime
+    modified: datetime | None  # only when the record says, and later than `published`
     author_name: str
     author_uri: str | None
     via_url: str | None
     summary: str | None
     content_html: str
     tags: tuple[str, ...]
+    category: str | None
+    kind: str | None  # the record's `type`
     images: tuple[Image, ...]
-    related: tuple[Link, ...]
+    related: tuple[Related, ...]
+
+    @property
+    def updated(self) -> datetime:
+        """When the entry last changed: its edit, else its publication."""
+        return self.modified or self.published
 
     @property
     def fallback_text(self) -> str:
@@ -72,11 +94,14 @@ def _entry_view(article: Article, settings: EntrySettings) -> EntryView:
     provider = article.provider
     summary = plain_text(article.excerpt or "").strip() or None
     tags = tuple(dict.fromkeys(t for t in (plain_text(x).strip() for x in article.topics) if t))
+    published = utc_seconds(article.published_at)
+    modified = utc_seconds(article.modified_at) if article.modified_at is not None else None
     return EntryView(
         id=article.id,
         url=article.url,
         title=plain_text(article.title),
-        published=utc_seconds(article.published_at),
+        published=published,
+        modified=modified if modified is not None and modified > published else None,
         author_name=plain_text(provider.name) if provider else feed_author.name,
         author_uri=provider.url if provider else feed_author.uri,
         via_url=(
@@ -87,12 +112,27 @@ def _entry_view(article: Article, settings: EntrySettings) -> EntryView:
         summary=summary,
         content_html=body_to_html(plain_text(article.body), article.url),
         tags=tags,
+        category=_label(article.category),
+        kind=_label(article.type),
         images=article.images,
-        related=tuple(
-            Link(url=item.url, title=plain_text(item.title))
-            for item in article.related
-            if item.url != article.url
-        ),
+        related=tuple(_related(item) for item in article.related if item.url != article.url),
+    )
+
+
+def _label(value: str | None) -> str | None:
+    return (plain_text(value).strip() or None) if value else None
+
+
+def _related(item: RelatedArticle) -> Related:
+    provider = item.provider
+    return Related(
+        url=item.url,
+        title=plain_text(item.title),
+        excerpt=plain_text(item.excerpt).strip() or None if item.excerpt else None,
+        published=utc_seconds(item.published_at) if item.published_at is not None else None,
+        provider_name=plain_text(provider.name) if provider is not None else None,
+        provider_url=provider.url if provider is not None else None,
+        image=item.images[0] if item.images else None,
     )
 
 
@@ -102,5 +142,6 @@ def entry_views(articles: Sequence[Article], settings: EntrySettings) -> list[En
 
 
 def feed_updated(entries: Sequence[EntryView]) -> datetime:
-    """The newest entry's date; for an empty feed SOURCE_DATE_EPOCH, else a fixed epoch."""
-    return latest([entry.published for entry in entries])
+    """The newest entry change (edit or publication); for an empty feed
+    SOURCE_DATE_EPOCH, else a fixed epoch."""
+    return latest([entry.updated for entry in entries])

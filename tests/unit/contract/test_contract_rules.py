@@ -441,3 +441,26 @@ def test_impossible_unquoted_date_time_is_invalid_not_a_crash(value: str) -> Non
         ("invalid-date-time", "/publishedDateTime", 3, None)
     ]
     assert f"(got {value!r})" in problems[0].message
+
+
+# --- modifiedDateTime ---
+
+
+def test_a_later_modification_time_meets_the_contract() -> None:
+    assert found(BASE + "modifiedDateTime: 2021-02-10T09:00:00+02:00\n") == []
+    assert found(BASE + "modifiedDateTime: 2021-02-09T04:31:00Z\n") == []  # unedited
+
+
+def test_a_modification_before_publication_is_refused_at_its_line() -> None:
+    problems = check_record(record(BASE + "modifiedDateTime: 2021-02-09T06:30:00+02:00\n"))
+    assert [(p.rule, p.pointer, p.line) for p in problems] == [
+        ("modified-before-published", "/modifiedDateTime", 5)
+    ]
+    assert "is before publishedDateTime" in problems[0].message
+
+
+@pytest.mark.parametrize("value", ["'2021-02-10 09:00'", "'2021-02-10T09:00:00'", "yesterday"])
+def test_a_modification_time_is_rfc_3339_with_an_offset(value: str) -> None:
+    assert found(BASE + f"modifiedDateTime: {value}\n") == [
+        ("invalid-date-time", "/modifiedDateTime", 5)
+    ]

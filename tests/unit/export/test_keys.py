@@ -68,6 +68,7 @@ CHANGES: dict[str, Any] = {
     "url": "https://news.example.com/other",
     "title": "Another title",
     "published_at": datetime(2021, 2, 9, 4, 31, 1, tzinfo=UTC),
+    "modified_at": datetime(2021, 3, 1, tzinfo=UTC),
     "original_url": "https://elsewhere.example/1",
     "excerpt": "Another excerpt.",
     "body": "Another *body*.",

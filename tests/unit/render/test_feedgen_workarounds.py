@@ -67,6 +67,7 @@ def test_rss_related_links_are_atom_links_inside_the_item() -> None:
     assert item is not None
     links = [(a.get("rel"), a.get("href"), a.get("title")) for a in item.findall(f"{ATOM}link")]
     assert links == [
+        ("via", "https://origin.example.net/1", None),  # where the article first appeared
         ("related", "https://rel.example.com/1", "First related"),
         ("related", "https://rel.example.com/2", "Second related"),
     ]

@@ -56,7 +56,14 @@ def test_seed_fields_read_back_by_feedparser(format_name: str) -> None:
     assert entry.title == SEED_TITLE
     assert entry.published_parsed[:6] == (2021, 2, 9, 4, 31, 0)
     assert entry.author == "Analytics India Magazine"
-    assert [tag.term for tag in entry.tags] == ["Computer Vision", "AI", "Machine Learning"]
+    # the topics, then the section and the type, each under its own scheme
+    assert [(tag.term, tag.scheme) for tag in entry.tags] == [
+        ("Computer Vision", None),
+        ("AI", None),
+        ("Machine Learning", None),
+        ("news", "urn:feed-exporter:category"),
+        ("article", "urn:feed-exporter:type"),
+    ]
     assert entry.summary.startswith("Although face data is biometric information")
     assert [item["url"] for item in entry.media_content] == [SEED_IMAGE]
     assert (entry.media_content[0]["width"], entry.media_content[0]["height"]) == ("626", "417")
