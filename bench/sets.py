@@ -79,7 +79,8 @@ def _state(out: Path) -> dict[str, tuple[int, int]]:
 
 
 def _new_record(corpus: Path) -> Path:
-    """A copy of the first record, dated after every other (the corpus ends in 2024), under a new URL."""
+    """A copy of the first record, dated after every other (the corpus ends in
+    2024), under a new URL."""
     text = (corpus / "0000000.md").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^publishedDateTime: .*$", "publishedDateTime: 2025-06-01T00:00:00Z", text)
     text = re.sub(r'(?m)^webUrl: ".*"$', 'webUrl: "https://new.example/record"', text)
