@@ -95,6 +95,7 @@ class FeedConfig:
     archive: int | None = None  # entries per archive page of the main feed
     sets: tuple[FeedSet, ...] = ()
     paging: Paging | None = None  # of the one document being rendered
+    hubs: tuple[str, ...] = ()  # WebSub hubs every feed names (and `export --ping` notifies)
 
     @property
     def entry_settings(self) -> EntrySettings:
@@ -225,6 +226,7 @@ def _build(
     icon = text(feed, "icon", "feed.icon")
     logo = text(feed, "logo", "feed.logo")
     archive = _page_size(feed.get("archive"), "feed.archive", where)
+    hubs = _hubs(feed.get("hubs", []), where)
     sets = _sets(_table(raw, "sets", where), where)
     if (sets or archive) and base_url is None:
         raise ConfigError(
@@ -247,12 +249,13 @@ def _build(
         base_url=_absolute_url(base_url, "feed.base_url", where) if base_url else None,
         archive=archive,
         sets=sets,
+        hubs=hubs,
     )
 
 
 _FEED_KEYS = {
     "title", "description", "site_url", "base_url", "language", "icon", "logo", "author", "urls",
-    "archive",
+    "archive", "hubs",
 }  # fmt: skip
 _SET_KEYS = {"by", "path", "title", "limit", "archive"}
 _SET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -312,6 +315,23 @@ def _placeholders(value: str, allowed: set[str], name: str, where: str) -> None:
         if found not in allowed:
             known = ", ".join("{" + each + "}" for each in sorted(allowed))
             raise ConfigError(f"{where}: {name} has {{{found}}}; it may use {known}")
+
+
+def _hubs(value: Any, where: str) -> tuple[str, ...]:
+    """`hubs = ["https://hub.example/"]`: WebSub hubs, each an absolute http(s)
+    URL (a hub is reached by POST, and the feeds name it as a link)."""
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: feed.hubs must be a list of hub URLs")
+    hubs: list[str] = []
+    for number, hub in enumerate(value, start=1):
+        name = f"feed.hubs[{number}]"
+        if not isinstance(hub, str) or not hub.strip():
+            raise ConfigError(f"{where}: {name} must be a non-empty string")
+        url = _absolute_url(hub.strip(), name, where)
+        if url in hubs:
+            raise ConfigError(f"{where}: {name} {url!r} is listed twice")
+        hubs.append(url)
+    return tuple(hubs)
 
 
 def _page_size(value: Any, name: str, where: str) -> int | None:

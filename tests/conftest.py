@@ -19,6 +19,7 @@ which scales n by the profile's max_examples over hypothesis's default of 100.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from hypothesis import HealthCheck, settings
 
 from exporter.config import FeedConfig
 from tests import support
-from tests.support import DEFAULT_EXAMPLES, CheckFeed, MakeArticle
+from tests.support import DEFAULT_EXAMPLES, CheckFeed, LocalHub, MakeArticle, SilentHub
 
 settings.register_profile("dev", max_examples=DEFAULT_EXAMPLES)
 settings.register_profile(
@@ -83,3 +84,31 @@ def make_article() -> MakeArticle:
 def check_feed() -> CheckFeed:
     """`check_feed(data, format_name, config)`: every `check` finding for our feed."""
     return support.check_feed
+
+
+@pytest.fixture
+def start_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], LocalHub]]:
+    """`start_hub(status=204)`: a WebSub hub on 127.0.0.1 that counts what it
+    receives; stopped after the test. Proxy variables are cleared so requests
+    reach it directly."""
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    hubs: list[LocalHub] = []
+
+    def start(status: int = 204) -> LocalHub:
+        hubs.append(LocalHub(status))
+        return hubs[-1]
+
+    yield start
+    for hub in hubs:
+        hub.close()
+
+
+@pytest.fixture
+def silent_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentHub]:
+    """A hub on 127.0.0.1 that accepts connections and never answers."""
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    hub = SilentHub()
+    yield hub
+    hub.close()

@@ -18,15 +18,19 @@ from __future__ import annotations
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import parse_qs
 
 from hypothesis import settings
 
@@ -319,3 +323,84 @@ def archive_document(
 def line_with(text: str, needle: str) -> int:
     """The 1-based line of the first occurrence of `needle` in `text`."""
     return text[: text.index(needle)].count("\n") + 1
+
+
+@dataclass(frozen=True)
+class HubRequest:
+    """What a local hub received: method, path, content type and the form fields."""
+
+    method: str
+    path: str
+    content_type: str
+    form: dict[str, list[str]]
+
+
+class LocalHub:
+    """A real HTTP server on 127.0.0.1 (a thread of this process) that records
+    every request and answers each with `status` (no mocks: the client under
+    test opens real sockets)."""
+
+    def __init__(self, status: int = 204) -> None:
+        self.status = status
+        self.requests: list[HubRequest] = []
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length).decode("ascii")
+                hub.requests.append(
+                    HubRequest(
+                        "POST", self.path, self.headers.get("Content-Type", ""), parse_qs(body)
+                    )
+                )
+                self.send_response(hub.status)
+                if 300 <= hub.status < 400:
+                    self.send_header("Location", "https://elsewhere.example/hub")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # keep test output clean
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hub"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def notified(self) -> list[str]:
+        """The `hub.url` of every publish notification received, in order."""
+        return [url for request in self.requests for url in request.form.get("hub.url", [])]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+class SilentHub:
+    """A socket on 127.0.0.1 that accepts connections and never answers: a hub
+    that hangs. Counts the connections it accepted."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/hub"
+        self.connections: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            self.connections.append(connection)  # held open, never answered
+
+    def close(self) -> None:
+        self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        self.thread.join()
+        for connection in self.connections:
+            connection.close()

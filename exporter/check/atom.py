@@ -38,6 +38,7 @@ from exporter.check.context import CheckContext
 from exporter.check.elements import child_elements, describe, direct_text, has_direct_text, qname
 from exporter.check.findings import Findings
 from exporter.check.history import history_problems
+from exporter.check.hubs import hub_problems, xml_hubs
 from exporter.check.pages import atom_page
 from exporter.problems import Problem
 
@@ -106,6 +107,8 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
     if local == "feed":
         _check_feed(root, findings)
         findings.problems.extend(history_problems(atom_page(root, context.base), context))
+        hubs = xml_hubs(root, context.base)
+        findings.problems.extend(hub_problems(hubs, context.source, judge_syntax=False))
     else:
         _check_entry(root, False, findings)
     findings.problems.extend(schema_problems(tree, findings))

@@ -18,6 +18,7 @@ import jsonschema_rs
 
 from exporter.check.context import CheckContext
 from exporter.check.dates import check_rfc3339
+from exporter.check.hubs import hub_problems, json_hubs
 from exporter.check.jsonfeed_parse import JSONValue, parse_json, pointer_lines
 from exporter.check.jsonfeed_rules import rule_problems
 from exporter.iri import is_valid_absolute_iri
@@ -54,6 +55,7 @@ def check_jsonfeed(data: bytes, context: CheckContext) -> list[Problem]:
         return problems
     problems.extend(schema_problems(document, context.source))
     problems.extend(rule_problems(document, context))
+    problems.extend(hub_problems(json_hubs(document, context.base), context.source, False))
     return _with_lines(_unique(problems), parsed.text)
 
 

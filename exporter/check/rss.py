@@ -18,6 +18,7 @@ from exporter.check.context import CheckContext
 from exporter.check.elements import child_elements, line_of, local_name, namespace
 from exporter.check.findings import Findings
 from exporter.check.history import history_problems
+from exporter.check.hubs import hub_problems, xml_hubs
 from exporter.check.pages import rss_page
 from exporter.check.rss_channel import check_channel
 from exporter.check.rss_items import check_atom_link_href, check_items
@@ -59,6 +60,8 @@ def check_rss(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
         findings.problems.extend(schema_problems(tree, context.source))
     for channel in channels[:1]:  # after the schema: RFC 5005 errors do not hide it
         findings.problems.extend(history_problems(rss_page(channel, context.base), context))
+        hubs = xml_hubs(channel, context.base)
+        findings.problems.extend(hub_problems(hubs, context.source, judge_syntax=True))
     return sorted(findings.problems, key=lambda p: (p.line or 0, p.rule))
 
 

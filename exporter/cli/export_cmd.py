@@ -30,6 +30,15 @@ from exporter.export.store import (
     ENVIRONMENT_VARIABLE,
     SIZE_VARIABLE,
 )
+from exporter.problems import Problem
+from exporter.publish.websub import (
+    DEFAULT_TIMEOUT,
+    ChangedFeed,
+    Ping,
+    PingPolicy,
+    notify_hubs,
+    ping_problems,
+)
 from exporter.report import Report, write_report
 from exporter.timings import dump_if_requested
 from exporter.write.lock import DEFAULT_WAIT, LockBusy, OutputLock
@@ -144,6 +153,16 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     help="Past this size the cache forgets what no export used recently.",
 )  # fmt: skip
 @click.option("--no-cache", is_flag=True, help="Check and render everything afresh.")
+@click.option(
+    "--ping", is_flag=True,
+    help="After writing, send each hub in feed.hubs a WebSub publish notification for every "
+    "feed whose bytes changed.",
+)  # fmt: skip
+@click.option(
+    "--ping-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
+    show_default=True, metavar="SECONDS",
+    help="Wait this long for a hub to accept a connection, and for each read of its answer.",
+)  # fmt: skip
 @verbosity
 def export(
     paths: tuple[str, ...],
@@ -171,6 +190,8 @@ def export(
     cache_dir: Path | None,
     cache_max_size: int,
     no_cache: bool,
+    ping: bool,
+    ping_timeout: float,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -184,7 +205,8 @@ def export(
     Exit codes: 0 ok; 1 a record was rejected under --strict, or the feeds could
     not be written (disk full, permission denied, another export busy with --out;
     previous feeds untouched); 2 usage or configuration error; 3 our own output
-    failed verification (a bug; nothing written).
+    failed verification (a bug; nothing written); 4 (--ping) feeds written, but
+    a hub could not be notified.
 
     \b
     Examples:
@@ -197,6 +219,8 @@ def export(
         raise click.BadParameter("only '-' (standard output) is supported", param_hint="--output")
     if output == "-" and len(chosen) != 1:
         raise click.UsageError("--output - writes one feed: choose it with --format rss|atom|json")
+    if ping and output == "-":
+        raise click.UsageError("--ping notifies hubs of written files: not with --output -")
     try:
         since_moment = parse_since(since) if since is not None else None
     except ValueError as error:
@@ -215,6 +239,10 @@ def export(
     except ConfigError as error:
         _fail(str(error))
         return
+    if ping and not feed.hubs:
+        raise click.UsageError(
+            '--ping needs hubs to notify: add hubs = ["https://..."] to [feed] in feed.toml'
+        )
     known = {feed_set.name for feed_set in feed.sets}
     for name in set_names:
         if name not in known:
@@ -242,20 +270,38 @@ def export(
         progress.close()
         if lock is not None:
             lock.release()
+    pings = _ping(result, feed.hubs, ping_timeout) if ping else None
     if verbose:
         if result.reused:
             click.echo("the feeds on disk are current: nothing to write", err=True)
         for written in result.outputs:
             if written.path is not None:
                 click.echo(f"{'kept' if written.kept else 'wrote'} {written.path}", err=True)
-    write_report(_report(result, quiet), output_format, sys.stderr)
+        for each in pings or ():
+            if each.error is None:
+                click.echo(f"notified {each.hub} of {each.feed.url}", err=True)
+    write_report(_report(result, quiet, pings), output_format, sys.stderr)
     dump_if_requested()
     sys.exit(int(result.status))
 
 
-def _report(result: ExportResult, quiet: bool) -> Report:
-    """Record problems, findings on our own feeds, and the summary, for stderr."""
-    problems = result.cache_problems + result.record_problems + result.feed_problems
+def _ping(result: ExportResult, hubs: tuple[str, ...], timeout: float) -> list[Ping]:
+    """After the write, never before: each hub hears of each feed whose bytes
+    changed; a failure is exit 4 and leaves the written feeds as they are."""
+    if result.status is not ExportStatus.OK:
+        return []
+    changed = [ChangedFeed(str(output.path), output.public_url) for output in result.changed]
+    pings = notify_hubs(hubs, changed, PingPolicy(timeout, timeout))
+    if any(each.error is not None for each in pings):
+        result.status = ExportStatus.PING_FAILED
+    return pings
+
+
+def _report(result: ExportResult, quiet: bool, pings: list[Ping] | None) -> Report:
+    """Record problems, findings on our own feeds, failed hub notifications (with
+    --ping) and the summary, for stderr."""
+    failed: list[Problem] = ping_problems(pings or [])
+    problems = result.cache_problems + result.record_problems + result.feed_problems + failed
     if quiet:
         problems = [problem for problem in problems if problem.is_error]
     summary = (
@@ -263,21 +309,24 @@ def _report(result: ExportResult, quiet: bool) -> Report:
         f"{result.skipped} record(s) skipped (invalid or unreadable), "
         f"{result.left_out} left out by selection"
     )
-    if result.status is not ExportStatus.OK:
+    if pings:
+        summary += f"; {len(pings) - len(failed)} of {len(pings)} hub notification(s) sent"
+    elif pings is not None:
+        summary += "; no feed changed, no hub notified"
+    if result.status not in (ExportStatus.OK, ExportStatus.PING_FAILED):
         summary = f"nothing written: {result.reason}"
     elif quiet:
         summary = ""
+    counts = {
+        "records": result.records,
+        "exported": result.exported,
+        "skipped": result.skipped,
+        "invalid": result.invalid,
+        "unreadable": result.unreadable,
+        "left_out": result.left_out,
+    }
+    if pings is not None:
+        counts |= {"hub_notifications": len(pings), "hub_notifications_failed": len(failed)}
     return Report(
-        command="export",
-        problems=problems,
-        checked=result.files,
-        summary=summary,
-        counts={
-            "records": result.records,
-            "exported": result.exported,
-            "skipped": result.skipped,
-            "invalid": result.invalid,
-            "unreadable": result.unreadable,
-            "left_out": result.left_out,
-        },
+        command="export", problems=problems, checked=result.files, summary=summary, counts=counts
     )

@@ -286,6 +286,7 @@ def _write(
                     problems=done.problems,
                     size=done.size,
                     name=feed_plan.file_name,
+                    public_url=feed_plan.public_url,
                 )
             result.outputs.append(output)
             failure = next((p for p in output.problems if p.is_error), None)
@@ -365,6 +366,7 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
         path=target,
         kept=True,
         name=feed_plan.file_name,
+        public_url=feed_plan.public_url,
     )
 
 

@@ -29,6 +29,7 @@ class ExportStatus(IntEnum):
     WRITE_FAILED = 1  # disk full, permission or I/O error, output busy: previous feeds kept
     USAGE = 2  # bad flags, config, or an --out path that cannot be a folder of feeds
     OUR_BUG = 3  # a feed we generated failed verification
+    PING_FAILED = 4  # --ping: feeds written, but some hub was not notified
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ class FeedOutput:
     path: Path | None = None
     kept: bool = False
     name: str = ""  # the file's path under --out: `atom.xml`, `topics/ai/atom.xml`
+    public_url: str = ""  # where it is served (its self link): what a WebSub hub is told
 
 
 @dataclass(slots=True)
@@ -83,6 +85,11 @@ class ExportResult:
     @property
     def written(self) -> list[Path]:
         return [output.path for output in self.outputs if output.path is not None]
+
+    @property
+    def changed(self) -> list[FeedOutput]:
+        """The feeds this run wrote with new bytes (what `--ping` tells hubs about)."""
+        return [output for output in self.outputs if output.path is not None and not output.kept]
 
     @property
     def reused(self) -> bool:

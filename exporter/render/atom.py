@@ -22,7 +22,7 @@ MEDIA_TYPE = FEED_MEDIA_TYPES["atom"]
 
 def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
     entries = entry_views(articles, feed.entry_settings)
-    generator = new_generator("atom", feed.paging)
+    generator = new_generator("atom", feed.paging, feed.hubs)
     generator.id(feed.url_for("atom"))
     generator.title(plain_text(feed.title))
     generator.subtitle(plain_text(feed.description))

@@ -44,10 +44,12 @@ EXTENSION = "exporter"
 
 class RssNamespaces(BaseExtension):  # type: ignore[misc]
     """Declares the prefixes our RSS items use (feedgen adds `atom` and `content`),
-    and writes a channel's RFC 5005 marks: feedgen's RSS keeps one link only."""
+    and writes a channel's WebSub hub links and RFC 5005 marks: feedgen's RSS
+    keeps one link only."""
 
     def __init__(self) -> None:
         self.paging: Paging | None = None
+        self.hubs: tuple[str, ...] = ()
 
     def extend_ns(self) -> dict[str, str]:
         if self.paging is not None and self.paging.archive:
@@ -55,8 +57,9 @@ class RssNamespaces(BaseExtension):  # type: ignore[misc]
         return {"dc": DC_NS, "media": MEDIA_NS}
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
+        channel = feed[0]
+        _add_links(channel, _ATOM_LINK, _hub_links(self.hubs))
         if self.paging is not None:
-            channel = feed[0]
             _add_links(channel, _ATOM_LINK, _paging_links(self.paging))
             if self.paging.archive:
                 _SubElement(channel, _FH_ARCHIVE)
@@ -64,8 +67,12 @@ class RssNamespaces(BaseExtension):  # type: ignore[misc]
 
 
 class AtomNamespaces(BaseExtension):  # type: ignore[misc]
+    """Writes a feed's WebSub hub links and RFC 5005 marks, and declares markup-like
+    titles as HTML."""
+
     def __init__(self) -> None:
         self.paging: Paging | None = None
+        self.hubs: tuple[str, ...] = ()
 
     def extend_ns(self) -> dict[str, str]:
         if self.paging is not None and self.paging.archive:
@@ -74,11 +81,18 @@ class AtomNamespaces(BaseExtension):  # type: ignore[misc]
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         declare_markup_as_html(feed, ("title", "subtitle"))
+        _add_links(feed, "link", _hub_links(self.hubs))
         if self.paging is not None:
             _add_links(feed, "link", _paging_links(self.paging))
             if self.paging.archive:
                 _SubElement(feed, _FH_ARCHIVE)
         return feed
+
+
+def _hub_links(hubs: tuple[str, ...]) -> list[tuple[str, str, str | None]]:
+    """WebSub §4: a publisher names each hub with a `rel="hub"` link, so a
+    subscriber knows where to subscribe for pushed updates."""
+    return [("hub", hub, None) for hub in hubs]
 
 
 def _paging_links(paging: Paging) -> list[tuple[str, str, str | None]]:
@@ -177,15 +191,19 @@ def _media_attributes(image: Image) -> dict[str, str]:
     return attributes
 
 
-def new_generator(kind: str, paging: Paging | None = None) -> FeedGenerator:
+def new_generator(
+    kind: str, paging: Paging | None = None, hubs: tuple[str, ...] = ()
+) -> FeedGenerator:
     """A FeedGenerator with our extension registered for one format ("rss" or
-    "atom"), writing the RFC 5005 marks of `paging`."""
+    "atom"), writing a link to each WebSub hub and the RFC 5005 marks of `paging`."""
     generator = FeedGenerator()
     namespaces = RssNamespaces if kind == "rss" else AtomNamespaces
     generator.register_extension(
         EXTENSION, namespaces, EntryExtras, atom=kind == "atom", rss=kind == "rss"
     )
-    getattr(generator, EXTENSION).paging = paging
+    extension = getattr(generator, EXTENSION)
+    extension.paging = paging
+    extension.hubs = hubs
     return generator
 
 

@@ -41,6 +41,9 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         # JSON Feed pages the other way round from a reader's view: next_url
         # holds older items, like RFC 5005's prev-archive.
         document["next_url"] = feed.paging.older
+    if feed.hubs:
+        # JSON Feed 1.1 names WebSub hubs with type "WebSub" (spec: "hubs").
+        document["hubs"] = [{"type": "WebSub", "url": hub} for hub in feed.hubs]
     document["items"] = [_item(view) for view in entry_views(articles, feed.entry_settings)]
     # Fixed key order, 2-space indent, real UTF-8 (no \u escapes), final newline:
     # byte for byte what json.dumps(indent=2, ensure_ascii=False) writes, 40x faster.

@@ -23,7 +23,7 @@ MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
 
 def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
     entries = entry_views(articles, feed.entry_settings)
-    generator = new_generator("rss", feed.paging)
+    generator = new_generator("rss", feed.paging, feed.hubs)
     generator.title(plain_text(feed.title))
     generator.description(plain_text(feed.description))
     generator.link(href=feed.url_for("rss"), rel="self", type=MEDIA_TYPE)

@@ -1,0 +1,1 @@
+"""After the write: telling others that the feeds changed (`websub`: WebSub hubs)."""
