@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -100,12 +100,17 @@ def feed_files(folder: Path) -> dict[str, Path]:
 
 
 def read_published(
-    path: Path, names: Iterable[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    wanted: Callable[[str], bool] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Published:
-    """The feeds of a file or a folder. In a folder, only `names` (relative) are
-    read when given, and a name with no file is simply absent. A single file is
-    named after the main feed of its format (`atom.xml`), so it pairs with it."""
+    """The feeds of a file or a folder (nothing, for a path that does not exist).
+    In a folder, only the files whose relative name is `wanted` are read. A
+    single file is named after the main feed of its format (`atom.xml`), so it
+    pairs with that feed."""
     found = Published()
+    if not path.exists():
+        return found
     if not path.is_dir():
         feed = read_feed(path, None, max_bytes)
         if isinstance(feed, Problem):
@@ -113,9 +118,9 @@ def read_published(
         else:
             found.feeds[feed.name] = feed
         return found
-    files = feed_files(path)
-    wanted = files if names is None else {n: files[n] for n in sorted(set(names)) if n in files}
-    for name, file in wanted.items():
+    for name, file in feed_files(path).items():
+        if wanted is not None and not wanted(name):
+            continue
         feed = read_feed(file, name, max_bytes)
         if isinstance(feed, Problem):
             found.problems.append(feed)
