@@ -270,3 +270,15 @@ def _url_line(record: CheckedRecord[Value], settings: LoadSettings) -> int | Non
         if isinstance(item, Record):
             return item.line_of("/webUrl")
     return None
+
+
+def record_line(source: str, url: str, pointer: str, settings: LoadSettings) -> int | None:
+    """The line of `pointer` in the record of `source` whose webUrl is `url`, read
+    again from the file (for a few messages, never per record); None for
+    standard input or when the record is no longer there."""
+    if source == STDIN_NAME:
+        return None
+    for item in load_source(source, settings):
+        if isinstance(item, Record) and item.data.get("webUrl") == url:
+            return item.line_of(pointer)
+    return None

@@ -14,6 +14,7 @@ from typing import Any
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTICE = "notice"  # information, never a failure: `diff` lists added and changed entries
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # the archive facts are read only for folder checks: loaded t
 LARGE_FEED_BYTES = 1024 * 1024
 
 
-def _is_json(data: bytes) -> bool:
+def is_json(data: bytes) -> bool:
     """JSON Feed is told apart by its first non-whitespace byte (after a BOM)."""
     start = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     return start.lstrip(b" \t\r\n")[:1] in (b"{", b"[")
@@ -111,7 +111,7 @@ def examine_bytes(data: bytes, context: CheckContext, pages: bool = False) -> Ex
     if unreadable is not None:
         return Examined([*problems, unreadable])
     family = named_family(context.source)
-    if family is None and _is_json(data):
+    if family is None and is_json(data):
         family = json_family()
         return Examined(problems + _run(family, data, context), _page(family, data, context, pages))
     parsed = parse_xml(data, context)
@@ -134,7 +134,7 @@ def _unreadable(data: bytes, context: CheckContext) -> Problem | None:
             rule="check-empty-file",
             message="The file is empty: write a feed into it or remove it.",
         )
-    if _looks_binary(data):
+    if looks_binary(data):
         return Problem(
             path=context.source,
             rule="check-binary-file",
@@ -153,7 +153,7 @@ def _page(family: Family, document: object, context: CheckContext, wanted: bool)
         return None
 
 
-def _looks_binary(data: bytes) -> bool:
+def looks_binary(data: bytes) -> bool:
     """NUL bytes never occur in UTF-8 text; UTF-16/32 feeds are recognised first."""
     head = data[:8192]
     if b"\x00" not in head:

@@ -22,6 +22,10 @@ from exporter.check.pages import ARCHIVE_RELATIONS, Page, PageLink
 from exporter.iri import resolve
 from exporter.problems import Problem, Severity
 
+# Files a folder walk picks up (`check`, and the published feeds export and diff
+# read); a file named on the command line is read whatever its name.
+FEED_SUFFIXES = frozenset({".xml", ".atom", ".rss", ".rdf", ".json", ".feed", ".jsonfeed", ".opml"})
+
 
 @dataclass(frozen=True, slots=True)
 class FolderFile:

@@ -16,15 +16,12 @@ import click
 
 from exporter.check.checker import examine_path
 from exporter.check.context import CheckContext
-from exporter.check.folder import FolderFile, folder_problems
+from exporter.check.folder import FEED_SUFFIXES, FolderFile, folder_problems
 from exporter.cli.options import ByteSize, output_format, verbosity
 from exporter.load.sources import STDIN_NAME, walk
 from exporter.problems import Problem
 from exporter.report import Report, write_report
 
-# Files a folder walk picks up; a file named on the command line is always
-# checked, whatever its name (the format comes from the content).
-FEED_SUFFIXES = frozenset({".xml", ".atom", ".rss", ".rdf", ".json", ".feed", ".jsonfeed", ".opml"})
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 

@@ -131,6 +131,15 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 @click.option("--since", help="Only articles published at or after DATE (YYYY-MM-DD or RFC 3339).")
 @click.option("--strict", is_flag=True, help="Any rejected record is fatal: exit 1, write nothing.")
 @click.option(
+    "--previous", type=click.Path(exists=True, path_type=Path), metavar="PATH",
+    help="The published feeds (a feed file or a folder) the id guard compares with "
+    "(default: the feeds in --out).",
+)  # fmt: skip
+@click.option(
+    "--allow-id-change", is_flag=True,
+    help="Publish an entry under a new id on purpose (id-changed becomes a warning).",
+)  # fmt: skip
+@click.option(
     "--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True,
     metavar="SECONDS",
     help="Wait this long for another export writing to the same --out folder (0: fail at once).",
@@ -182,6 +191,8 @@ def export(
     set_names: tuple[str, ...],
     since: str | None,
     strict: bool,
+    previous: Path | None,
+    allow_id_change: bool,
     wait: float,
     output_format: str,
     max_file_size: int,
@@ -202,11 +213,17 @@ def export(
     atomically. Problems and the summary go to standard error.
 
     \b
-    Exit codes: 0 ok; 1 a record was rejected under --strict, or the feeds could
-    not be written (disk full, permission denied, another export busy with --out;
-    previous feeds untouched); 2 usage or configuration error; 3 our own output
-    failed verification (a bug; nothing written); 4 (--ping) feeds written, but
-    a hub could not be notified.
+    Before writing, each feed is compared with the published one (--out, or
+    --previous): an entry that is evidently the same article under a new id is
+    an error (id-changed) unless --allow-id-change.
+
+    \b
+    Exit codes: 0 ok; 1 a record was rejected under --strict, an entry would
+    change its id (id-changed), or the feeds could not be written (disk full,
+    permission denied, another export busy with --out; previous feeds
+    untouched); 2 usage or configuration error; 3 our own output failed
+    verification (a bug; nothing written); 4 (--ping) feeds written, but a hub
+    could not be notified.
 
     \b
     Examples:
@@ -260,6 +277,8 @@ def export(
         cache_dir=None if no_cache else cache_dir or DEFAULT_CACHE_DIR,
         cache_max_bytes=cache_max_size,
         sets=set_names or None,
+        previous=previous,
+        allow_id_change=allow_id_change,
     )
     inputs = record_paths(paths)
     lock = _lock(out_dir, wait) if request.stdout is None else None

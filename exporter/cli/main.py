@@ -16,6 +16,7 @@ _COMMANDS = {
     "validate": "exporter.cli.validate_cmd:validate",
     "export": "exporter.cli.export_cmd:export",
     "check": "exporter.cli.check_cmd:check",
+    "diff": "exporter.cli.diff_cmd:diff",
     "schema": "exporter.cli.validate_cmd:schema",
 }
 

@@ -47,7 +47,8 @@ class Entry:
     """What planning needs of a valid record: selection and order read the first
     four fields; `digest` (of the article) names its fragments; feed sets group
     by `topics`, `provider`, `category` and `kind` (the record's `type`); the discovery page shows
-    `title`."""
+    `title`; the id guard reads `original_url` and `line` (the record's webUrl
+    line: None when the fast YAML path did not locate it)."""
 
     id: str
     published_at: datetime
@@ -60,6 +61,8 @@ class Entry:
     category: str | None = None
     kind: str | None = None  # the record's `type`
     modified_at: datetime | None = None
+    original_url: str | None = None
+    line: int | None = None
 
     @property
     def changed_at(self) -> datetime:
@@ -75,6 +78,7 @@ class Entry:
         return (
             self.id, self.published_at, self.published, self.source, self.digest,
             self.title, self.topics, self.provider, self.category, self.kind, self.modified_at,
+            self.original_url, self.line,
         )  # fmt: skip
 
     def encode(self) -> list[Any]:
@@ -83,16 +87,18 @@ class Entry:
             self.id, self.published_at.isoformat(), self.published, self.source, self.digest,
             self.title, self.topics, self.provider, self.category, self.kind,
             None if self.modified_at is None else self.modified_at.isoformat(),
+            self.original_url, self.line,
         ]  # fmt: skip
 
     @staticmethod
     def decode(data: list[Any]) -> Entry:
         (id_, published_at, published, source, digest, title, topics, provider, category,
-         kind, modified_at) = data  # fmt: skip
+         kind, modified_at, original_url, line) = data  # fmt: skip
         return Entry(
             id_, datetime.fromisoformat(published_at), published, source, digest,
             title, tuple(topics), provider, category, kind,
             None if modified_at is None else datetime.fromisoformat(modified_at),
+            original_url, line,
         )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from exporter.collect import Collection
 from exporter.config import ConfigError, FeedConfig
 from exporter.export.assemble import Layout, LayoutStale, Previous, assemble
 from exporter.export.fragments import Entry
+from exporter.export.id_guard import guard_export
 from exporter.export.keys import head_key
 from exporter.export.listing import index_files, wanted
 from exporter.export.plan import FeedPlan, Plan, plan_feeds
@@ -106,6 +107,17 @@ def _export(
     result.record_problems += plan.problems
     result.exported, result.left_out = plan.exported, plan.left_out
     kept = _kept(plan, request, cache)
+    with stage("id guard"):
+        guarded = guard_export(plan.feeds, set(kept), request, feed)
+    result.record_problems += guarded
+    changed_ids = sum(1 for problem in guarded if problem.is_error)
+    if changed_ids:
+        result.status = ExportStatus.REJECTED
+        result.reason = (
+            f"{changed_ids} published entr{'y' if changed_ids == 1 else 'ies'} would change "
+            "id (id-changed): keep the old webUrl, or pass --allow-id-change"
+        )
+        return result
     todo = [feed_plan for feed_plan in plan.feeds if feed_plan.file_name not in kept]
     previous = _previous(todo, request, cache)
     try:

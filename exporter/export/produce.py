@@ -111,7 +111,7 @@ def run_job(
     render: list[tuple[Article, str]] = []
     for name in job.names:
         checked = check_file(name, job.load, stdin)
-        entries = checked.with_values(_entry)
+        entries = _entries(checked)
         outcomes.append(entries)
         if job.remember and name != STDIN and checked.digest is not None:
             key = outcome_key(job.load, name, checked.digest)
@@ -153,7 +153,7 @@ def _render_wanted(job: ProduceJob, cache: Cache | None) -> ProduceResult:
     return ProduceResult((), (), tuple(fragments), frozenset(found))
 
 
-def _entry(article: Article) -> Entry:
+def _entry(article: Article, line: int | None) -> Entry:
     # In UTC: dates that share one tzinfo compare without calling it (sorting 10,000).
     published_at = article.published_at.astimezone(UTC)
     provider = article.provider
@@ -162,7 +162,21 @@ def _entry(article: Article) -> Entry:
         article.title, article.topics, provider.name if provider is not None else None,
         article.category, article.type,
         None if article.modified_at is None else article.modified_at.astimezone(UTC),
+        article.original_url, line,
     )  # fmt: skip
+
+
+def _entries(checked: FileOutcome[Article]) -> FileOutcome[Entry]:
+    """The outcome with each article summed up as an `Entry` (its record's webUrl
+    line included, for the id guard's messages)."""
+    records = [
+        CheckedRecord(
+            r.source, r.url, r.url_line, r.problems,
+            _entry(r.value, r.url_line) if r.value is not None else None, r.url_line_deferred,
+        )
+        for r in checked.records
+    ]  # fmt: skip
+    return FileOutcome(checked.name, checked.load_problems, tuple(records), checked.digest)
 
 
 def _render(

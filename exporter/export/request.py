@@ -25,7 +25,7 @@ class ExportStatus(IntEnum):
     """The exit code of `feed-exporter export`."""
 
     OK = 0
-    REJECTED = 1  # --strict and some record failed the contract
+    REJECTED = 1  # --strict and some record failed the contract, or an id changed
     WRITE_FAILED = 1  # disk full, permission or I/O error, output busy: previous feeds kept
     USAGE = 2  # bad flags, config, or an --out path that cannot be a folder of feeds
     OUR_BUG = 3  # a feed we generated failed verification
@@ -46,6 +46,8 @@ class ExportRequest:
     progress: Callable[[int, int], None] | None = None  # (files done, total) while reading
     now: datetime | None = None  # pins the clock of date plausibility checks (tests)
     sets: tuple[str, ...] | None = None  # --set: write only these feed sets
+    previous: Path | None = None  # --previous: the published feeds (else those in out_dir)
+    allow_id_change: bool = False  # --allow-id-change: id-changed is a warning, not an error
 
 
 @dataclass(slots=True)

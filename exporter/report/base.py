@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
-from exporter.problems import Problem
+from exporter.problems import Problem, Severity
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class Report:
     checked: list[str] = field(default_factory=list)
     summary: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # more for tools: JSON output only
 
     @property
     def errors(self) -> int:
@@ -26,7 +27,7 @@ class Report:
 
     @property
     def warnings(self) -> int:
-        return len(self.problems) - self.errors
+        return sum(1 for p in self.problems if p.severity is Severity.WARNING)
 
 
 class Reporter(ABC):

@@ -34,6 +34,7 @@ class JsonReporter(Reporter):
                 }
                 for p in report.problems
             ],
+            **report.details,
         }
         text = json.dumps(document, indent=2, ensure_ascii=False)
         stream.write(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")

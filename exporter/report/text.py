@@ -10,7 +10,7 @@ import click
 from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
 
-_COLOURS = {"error": "red", "warning": "yellow"}
+_COLOURS = {"error": "red", "warning": "yellow", "notice": "cyan"}
 # Characters that would drive a terminal (ANSI escapes), break XML or hide text, and
 # lone surrogates: a file name with bytes that are not UTF-8 reaches us
 # surrogate-escaped (b"\xff" as "\udcff"), which no UTF-8 writer (lxml, a strict

@@ -1,0 +1,81 @@
+"""The id guard on plans and published feeds built in memory: which feed limit
+applies, when a gone entry would still fit, and one finding per record."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from exporter.config import FeedAuthor, FeedConfig, FeedSet
+from exporter.export.fragments import Entry
+from exporter.export.id_guard import guard_ids, limits
+from exporter.export.plan import FeedPlan, Selection, plan_feeds
+from exporter.load.settings import LoadSettings
+from exporter.published import Published, PublishedEntry, PublishedFeed
+
+
+def _entry(number: int, **fields: object) -> Entry:
+    return Entry(
+        f"https://example.org/{number}", datetime(2024, 1, number, tzinfo=UTC), True,
+        "<stdin>", f"{number:064x}", f"Title {number}", **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+FEED = FeedConfig(
+    title="T", description="D", site_url="https://example.org/", author=FeedAuthor("A"),
+    base_url="https://example.org/feeds/", feed_urls={"atom": "https://example.org/feeds/atom.xml"},
+    sets=(FeedSet("topics", "topics", "topics/{slug}/", "{title}: {key}", limit=2),
+          FeedSet("paged", "category", "paged/{slug}/", "{title}: {key}", limit=2, archive=2)),
+)  # fmt: skip
+
+
+def _plan(entries: list[Entry], limit: int | None = None) -> tuple[FeedPlan, ...]:
+    return plan_feeds(
+        entries, Selection(limit=limit), ("atom",), FEED,
+        lambda name: name, lambda name, digest: name + digest,
+        lambda name, head, updated: f"{name}:{head.title}:{updated}",
+    ).feeds  # fmt: skip
+
+
+def _published(name: str, entries: list[Entry]) -> Published:
+    found = [PublishedEntry(e.id, e.title, e.id, e.original_url, e.published_at) for e in entries]
+    return Published({name: PublishedFeed(f"out/{name}", name, "atom", tuple(found))})
+
+
+def test_the_limit_of_a_feed_is_limit_and_a_set_s_own_unless_it_is_archived() -> None:
+    entries = [_entry(n, topics=("ai",), category="news") for n in (1, 2, 3)]
+    by_name = {plan.file_name: limits(5, FEED.sets)(plan) for plan in _plan(entries)}
+    assert by_name["atom.xml"] == 5
+    assert by_name["topics/ai/atom.xml"] == 2
+    assert by_name["paged/news/atom.xml"] == 5
+    assert limits(None, FEED.sets)(_plan(entries)[0]) is None
+
+
+def test_an_entry_pushed_out_by_newer_ones_does_not_fit_one_deleted_does() -> None:
+    old = [_entry(n) for n in (1, 2, 3)]
+    settings = LoadSettings()
+    pushed = _plan([_entry(n) for n in (2, 3, 4)], limit=3)
+    assert guard_ids(pushed, _published("atom.xml", old), limits(3, ()), False, settings) == []
+    deleted = _plan([_entry(n) for n in (1, 3)], limit=3)
+    (found,) = guard_ids(deleted, _published("atom.xml", old), limits(3, ()), False, settings)
+    assert (found.rule, found.path, found.is_error) == ("entry-removed", "out/atom.xml", False)
+
+
+def test_an_id_change_is_one_error_per_record_with_its_line() -> None:
+    old = [_entry(1), _entry(2)]
+    renamed = replace(_entry(2), id="https://example.org/new-2", line=7)
+    plans = _plan([_entry(1), renamed])
+    (found,) = guard_ids(
+        plans, _published("atom.xml", old), limits(None, ()), False, LoadSettings()
+    )
+    assert (found.rule, found.path, found.line, found.pointer) == (
+        "id-changed",
+        "<stdin>",
+        7,
+        "/webUrl",
+    )
+    assert "from https://example.org/2 to https://example.org/new-2" in found.message
+    (allowed,) = guard_ids(
+        plans, _published("atom.xml", old), limits(None, ()), True, LoadSettings()
+    )
+    assert not allowed.is_error
