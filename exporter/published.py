@@ -103,11 +103,13 @@ def read_published(
     path: Path,
     wanted: Callable[[str], bool] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    known: Callable[[str], PublishedFeed | None] | None = None,
 ) -> Published:
     """The feeds of a file or a folder (nothing, for a path that does not exist).
-    In a folder, only the files whose relative name is `wanted` are read. A
-    single file is named after the main feed of its format (`atom.xml`), so it
-    pairs with that feed."""
+    In a folder, only the files whose relative name is `wanted` are read, and
+    a file `known` already answers for (what an export remembers it wrote) is
+    not parsed. A single file is named after the main feed of its format
+    (`atom.xml`), so it pairs with that feed."""
     found = Published()
     if not path.exists():
         return found
@@ -121,7 +123,8 @@ def read_published(
     for name, file in feed_files(path).items():
         if wanted is not None and not wanted(name):
             continue
-        feed = read_feed(file, name, max_bytes)
+        remembered = known(name) if known is not None else None
+        feed = remembered if remembered is not None else read_feed(file, name, max_bytes)
         if isinstance(feed, Problem):
             found.problems.append(feed)
         elif feed.format:  # OPML and other XML that is not a feed: not ours to compare

@@ -150,6 +150,7 @@ class Assembled:
     size: int
     problems: list[Problem]
     layout: Layout | None = None
+    first_line: int = 0  # of the first entry
 
 
 class _Writer:
@@ -213,7 +214,7 @@ def assemble(
             problem = replace(problem, line=problem.line + shift)
         problems.append(problem)
     problems += spanning_problems(plan)
-    return Assembled(sink.size, _finish(problems, sink.size, file_name), layout)
+    return Assembled(sink.size, _finish(problems, sink.size, file_name), layout, first)
 
 
 def _entries(

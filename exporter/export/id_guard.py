@@ -19,9 +19,13 @@ Nothing published (an empty --out) has nothing to compare with, and passes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+import orjson
 
 from exporter.collect import record_line
 from exporter.config import FeedConfig, FeedSet
@@ -29,6 +33,7 @@ from exporter.export.fragments import Entry
 from exporter.export.plan import FeedPlan
 from exporter.export.request import ExportRequest
 from exporter.load.settings import LoadSettings
+from exporter.markup import plain_text
 from exporter.moved import Identity, moved, same_moment
 from exporter.problems import Problem, Severity
 from exporter.published import (
@@ -39,6 +44,8 @@ from exporter.published import (
     read_published,
 )
 from exporter.render.dates import utc_seconds
+from exporter.render.pieces import SEPARATORS
+from exporter.write.sink import signature
 
 ID_CHANGED = "id-changed"
 ENTRY_REMOVED = "entry-removed"
@@ -56,12 +63,18 @@ class _Chain:
 
 
 def guard_export(
-    feeds: Sequence[FeedPlan], kept: AbstractSet[str], request: ExportRequest, feed: FeedConfig
+    feeds: Sequence[FeedPlan],
+    kept: AbstractSet[str],
+    request: ExportRequest,
+    feed: FeedConfig,
+    remembered: Mapping[str, bytes],
 ) -> list[Problem]:
     """The guard's findings for an export, against --previous or else the feeds in
     --out. A feed this export wrote last time, unchanged since and planned alike
     again (`kept`: file names, with its archive pages) cannot have changed an
-    id: it is not read at all, so an unchanged re-export stays cheap."""
+    id: it is not read at all, so an unchanged re-export stays cheap. A feed in
+    --out that is still the very file an export wrote is taken from what that
+    export `remembered` it published (see `summary`) instead of parsed again."""
     source = request.previous or (request.out_dir if request.stdout is None else None)
     if source is None:
         return []
@@ -71,12 +84,94 @@ def guard_export(
     if not feeds:
         return []
     chains = planned_chains(feeds)
-    published = read_published(source, lambda name: chain_of(name) in chains)
+    known = _remembered(source, remembered) if request.previous is None else None
+    published = read_published(source, lambda name: chain_of(name) in chains, known=known)
     limit_of = limits(request.selection.limit, feed.sets)
     unreadable = [replace(p, severity=Severity.WARNING) for p in published.problems]
     return unreadable + guard_ids(
         feeds, published, limit_of, request.allow_id_change, request.settings
     )
+
+
+def summaries(
+    written: Sequence[tuple[FeedPlan, int, Sequence[int], object]],
+) -> dict[str, bytes]:
+    """What each written feed published, as the guard reads it back, by file name:
+    each entry's id, title, publication time, original URL and first line
+    (`first_line` for the first; each entry's own newlines and the separator's
+    after it), and the file's `signature` then, so a file changed since is
+    parsed instead. The formats of one document share their entries: each
+    entry is described once."""
+    described: dict[int, list[tuple[str, str, str, str | None]]] = {}
+    found: dict[str, bytes] = {}
+    for feed_plan, first_line, lines, signature_then in written:
+        common = described.get(id(feed_plan.entries))
+        if common is None:
+            common = described[id(feed_plan.entries)] = [_described(e) for e in feed_plan.entries]
+        gap = SEPARATORS[feed_plan.format_name].count(b"\n")
+        rows: list[tuple[str, str, str, str | None, int]] = []
+        line = first_line
+        for entry, newlines in zip(common, lines, strict=False):
+            rows.append((*entry, line))
+            line += newlines + gap
+        found[feed_plan.file_name] = orjson.dumps(
+            {"signature": signature_then, "format": feed_plan.format_name, "entries": rows}
+        )
+    return found
+
+
+def _described(entry: Entry) -> tuple[str, str, str, str | None]:
+    """As the feeds carry it: the title without XML-illegal characters, a via
+    link only when the original URL differs from the id."""
+    via = entry.original_url if entry.original_url != entry.id else None
+    return entry.id, plain_text(entry.title), entry.published_at.isoformat(), via
+
+
+def _remembered(
+    folder: Path, remembered: Mapping[str, bytes]
+) -> Callable[[str], PublishedFeed | None]:
+    """What the feeds in `folder` published, from memory, for each file that is
+    still the very file written (else None: the file is parsed)."""
+    moments: dict[str, datetime] = {}  # the formats of a document share their dates
+
+    def moment(text: str) -> datetime:
+        found = moments.get(text)
+        if found is None:
+            found = moments[text] = datetime.fromisoformat(text)
+        return found
+
+    def known(name: str) -> PublishedFeed | None:
+        data = remembered.get(name)
+        if data is None:
+            return None
+        try:
+            stored = orjson.loads(data)
+            if stored["signature"] != signature(folder / name):
+                return None
+            entries = tuple(
+                [
+                    # positional: id, title, link, original_url, published, updated,
+                    # summary, content_hash, categories, line
+                    PublishedEntry(
+                        entry_id,
+                        title,
+                        entry_id,
+                        original,
+                        moment(published),
+                        None,
+                        None,
+                        None,
+                        (),
+                        line,
+                    )
+                    for entry_id, title, published, original, line in stored["entries"]
+                ]
+            )
+            return PublishedFeed(str(folder / name), name, stored["format"], entries)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
+
+    return known
 
 
 def planned_chains(feeds: Sequence[FeedPlan]) -> set[str]:
@@ -110,7 +205,10 @@ def guard_ids(
             now = by_id.get(entry.id)
             if now is None or entry.id in dated or entry.published is None:
                 continue
-            if not same_moment(entry.published, now.published_at):
+            # equal datetimes are one moment: the common case, without the rounding
+            if entry.published != now.published_at and not same_moment(
+                entry.published, now.published_at
+            ):
                 dated.add(entry.id)
                 problems.append(_date_changed(now, entry, feed, settings))
     for old_id, (record, evidence, where) in sorted(moves.items()):

@@ -26,9 +26,9 @@ from typing import Any
 
 from exporter.collect import Collection
 from exporter.config import ConfigError, FeedConfig
-from exporter.export.assemble import Layout, LayoutStale, Previous, assemble
+from exporter.export.assemble import Assembled, Layout, LayoutStale, Previous, assemble
 from exporter.export.fragments import Entry
-from exporter.export.id_guard import guard_export
+from exporter.export.id_guard import guard_export, summaries
 from exporter.export.keys import head_key
 from exporter.export.listing import index_files, wanted
 from exporter.export.plan import FeedPlan, Plan, plan_feeds
@@ -108,7 +108,8 @@ def _export(
     result.exported, result.left_out = plan.exported, plan.left_out
     kept = _kept(plan, request, cache)
     with stage("id guard"):
-        guarded = guard_export(plan.feeds, set(kept), request, feed)
+        remembered = cache.published(request.out_dir, [f.file_name for f in plan.feeds])
+        guarded = guard_export(plan.feeds, set(kept), request, feed, remembered)
     result.record_problems += guarded
     changed_ids = sum(1 for problem in guarded if problem.is_error)
     if changed_ids:
@@ -283,6 +284,7 @@ def _write(
     result.outputs = []
     sinks: list[Sink] = []
     layouts: dict[str, Layout] = {}
+    assembled: list[tuple[FeedPlan, Assembled]] = []
     try:
         for feed_plan in plan.feeds:
             output = kept.get(feed_plan.file_name)
@@ -293,6 +295,7 @@ def _write(
                 done = assemble(feed_plan, cache, locations, sink, source)
                 if done.layout is not None:
                     layouts[feed_plan.file_name] = done.layout
+                assembled.append((feed_plan, done))
                 output = FeedOutput(
                     get_format(feed_plan.format_name),
                     problems=done.problems,
@@ -335,7 +338,19 @@ def _write(
         return
     for file_name, layout in layouts.items():
         layout.signature = signature(request.out_dir / file_name)
+    published = summaries(
+        [
+            (
+                feed_plan,
+                done.first_line,
+                done.layout.lines if done.layout is not None else [],
+                signature(request.out_dir / feed_plan.file_name),
+            )
+            for feed_plan, done in assembled
+        ]
+    )
     cache.store_layouts(request.out_dir, {name: each.encode() for name, each in layouts.items()})
+    cache.store_published(request.out_dir, published)
     if sinks:
         cache.store_export_state(request.out_dir, _state(plan, result, request))
 

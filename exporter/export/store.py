@@ -43,7 +43,7 @@ DEFAULT_CACHE_DIR = Path(".feed-exporter-cache")
 ENVIRONMENT_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
 SIZE_VARIABLE = "FEED_EXPORTER_CACHE_MAX_SIZE"
 DEFAULT_MAX_BYTES = 1 << 30  # 100,000 records in three formats take about 600 MB
-_FORMAT = "2"  # bump when the stored shape changes: older caches are rebuilt
+_FORMAT = "3"  # bump when the stored shape changes: older caches are rebuilt
 _BUSY_TIMEOUT = 1.0  # seconds to wait for another export's write lock
 _BATCH = 512  # rows per statement or transaction
 _RECENT_MEMORY = 128 << 20  # fragments made in a run kept in memory for its assembly
@@ -70,6 +70,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS collections (key TEXT PRIMARY KEY, value BLOB NOT NULL,"
     " stored INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS layouts (folder TEXT NOT NULL, file TEXT NOT NULL,"
+    " value BLOB NOT NULL, PRIMARY KEY (folder, file))",
+    "CREATE TABLE IF NOT EXISTS published (folder TEXT NOT NULL, file TEXT NOT NULL,"
     " value BLOB NOT NULL, PRIMARY KEY (folder, file))",
 )
 _COLLECTIONS_KEPT = 4  # whole input sets remembered: a few folders, or runs to go back to
@@ -411,6 +413,24 @@ class Cache:
             "SELECT file, value FROM layouts WHERE folder = ?", (_folder_key(folder),)
         )
         return {file: bytes(value) for file, value in rows if file in wanted}
+
+    def published(self, folder: Path, file_names: Iterable[str]) -> dict[str, bytes]:
+        """What each feed written to `folder` published (see
+        `exporter.export.id_guard`), by file name."""
+        wanted = set(file_names)
+        if not wanted:
+            return {}
+        rows = self._rows(
+            "SELECT file, value FROM published WHERE folder = ?", (_folder_key(folder),)
+        )
+        return {file: bytes(value) for file, value in rows if file in wanted}
+
+    def store_published(self, folder: Path, summaries: Mapping[str, bytes]) -> None:
+        key = _folder_key(folder)
+        self._execute_many(
+            "INSERT OR REPLACE INTO published VALUES (?, ?, ?)",
+            [(key, file_name, value) for file_name, value in sorted(summaries.items())],
+        )
 
     def store_layouts(self, folder: Path, layouts: Mapping[str, bytes]) -> None:
         key = _folder_key(folder)

@@ -5,13 +5,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
+from click.testing import CliRunner
+
+from bench.corpus import write_corpus
+from exporter.cli.main import cli
 from exporter.config import FeedAuthor, FeedConfig, FeedSet
 from exporter.export.fragments import Entry
-from exporter.export.id_guard import guard_ids, limits
+from exporter.export.id_guard import _remembered, guard_ids, limits
 from exporter.export.plan import FeedPlan, Selection, plan_feeds
+from exporter.export.store import Cache
 from exporter.load.settings import LoadSettings
-from exporter.published import Published, PublishedEntry, PublishedFeed
+from exporter.published import Published, PublishedEntry, PublishedFeed, read_published
+from tests.support import REPO
+
+FEED_NAMES = ("rss.xml", "atom.xml", "feed.json")
 
 
 def _entry(number: int, **fields: object) -> Entry:
@@ -79,3 +88,44 @@ def test_an_id_change_is_one_error_per_record_with_its_line() -> None:
         plans, _published("atom.xml", old), limits(None, ()), True, LoadSettings()
     )
     assert not allowed.is_error
+
+
+def test_what_an_export_remembers_it_published_is_what_reading_the_files_gives(
+    tmp_path: Path,
+) -> None:
+    """The guard reads a feed the last export wrote from the cache, not the file:
+    for every file of an export with sets and archives, in every format, the
+    remembered entries equal the parsed ones in every field the guard uses."""
+    records = tmp_path / "records"
+    write_corpus(records, 45, seed=4, invalid=0.1)
+    config = tmp_path / "feed.toml"
+    config.write_text(
+        (REPO / "feed.toml")
+        .read_text(encoding="utf-8")
+        .replace("[feed.author]", "archive = 10\n\n[feed.author]", 1)
+        + '\n[sets.topics]\nby = "topics"\nlimit = 5\narchive = 7\n',
+        encoding="utf-8",
+    )
+    out, cache_dir = tmp_path / "out", tmp_path / "cache"
+    argv = ["export", str(records), "--out", str(out), "--config", str(config),
+            "--cache-dir", str(cache_dir), "-q"]  # fmt: skip
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 0, result.output
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.name in FEED_NAMES)
+    with Cache(cache_dir) as cache:
+        remembered = cache.published(out, names)
+    assert sorted(remembered) == names
+    read_back = read_published(out, known=_remembered(out, remembered))
+    parsed = read_published(out)
+    assert sorted(read_back.feeds) == sorted(parsed.feeds) == names
+    for name in names:
+        ours = [_guarded(e) for e in read_back.feeds[name].entries]
+        theirs = [_guarded(e) for e in parsed.feeds[name].entries]
+        assert ours == theirs, name
+    # a file changed since it was written is parsed, not taken from memory
+    (out / "rss.xml").write_bytes((out / "rss.xml").read_bytes().replace(b"<item>", b"<item> ", 1))
+    assert _remembered(out, remembered)("rss.xml") is None
+
+
+def _guarded(entry: PublishedEntry) -> tuple[object, ...]:
+    return (entry.id, entry.title, entry.published, entry.original_url, entry.line)
