@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import click
 
 from exporter.cli.options import (
     Progress,
+    config_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
     output_format,
+    project_settings,
     record_paths,
     settings_from,
     verbosity,
@@ -28,12 +31,14 @@ from exporter.workers import WORKER_DIED
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
+@config_option
 @output_format
 @load_bounds
 @jobs_option
 @verbosity
 def validate(
     paths: tuple[str, ...],
+    config_path: Path | None,
     output_format: str,
     max_file_size: int,
     max_depth: int,
@@ -45,8 +50,10 @@ def validate(
 
     PATHS are files or folders (walked recursively; .md, .markdown, .txt with
     YAML front matter, .json, .jsonl) or - for JSON Lines on standard input.
-    Default: seeds/. Exit 0 when every record is valid, 1 when any record or
-    file is not, 2 on usage errors.
+    Default: `inputs` of [export] in feed.toml (found here or in a folder
+    above, up to the repository root), else seeds/; `exclude` there applies
+    too. Exit 0 when every record is valid, 1 when any record or file is not,
+    2 on usage errors.
 
     \b
     Examples:
@@ -55,13 +62,16 @@ def validate(
       feed-exporter validate --output-format github records/
       cat records.jsonl | feed-exporter validate -
     """
+    found, defaults = project_settings(config_path, "validate")
+    inputs = record_paths(paths, found, defaults)
     progress = Progress(enabled=not quiet, label="Validating")
     try:
         collection = collect(
-            record_paths(paths),
+            inputs,
             settings_from(max_file_size, max_depth),
             progress=progress,
             jobs=jobs_or_default(jobs),
+            exclude=defaults.exclude,
         )
     except BrokenProcessPool:
         progress.close()
@@ -72,7 +82,7 @@ def validate(
     problems = list(collection.problems)
     if collection.records == 0 and collection.unreadable == 0:
         problems.append(
-            Problem(path=" ".join(paths) or "seeds", rule="no-records", message="no records found")
+            Problem(path=" ".join(inputs), rule="no-records", message="no records found")
         )
     report = Report(
         command="validate",

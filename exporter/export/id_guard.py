@@ -28,7 +28,7 @@ from pathlib import Path
 import orjson
 
 from exporter.collect import record_line
-from exporter.config import FeedConfig, FeedSet
+from exporter.config import FEED_FILE_NAMES, FeedConfig, FeedSet
 from exporter.export.fragments import Entry
 from exporter.export.plan import FeedPlan
 from exporter.export.request import ExportRequest
@@ -85,7 +85,10 @@ def guard_export(
         return []
     chains = planned_chains(feeds)
     known = _remembered(source, remembered) if request.previous is None else None
-    published = read_published(source, lambda name: chain_of(name) in chains, known=known)
+    main_names = {name: feed.file_name_for(name) for name in FEED_FILE_NAMES}
+    published = read_published(
+        source, lambda name: chain_of(name) in chains, known=known, main_names=main_names
+    )
     limit_of = limits(request.selection.limit, feed.sets)
     unreadable = [replace(p, severity=Severity.WARNING) for p in published.problems]
     return unreadable + guard_ids(

@@ -82,7 +82,9 @@ def test_no_paths_and_no_seeds_folder_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     result = run("validate")
     assert result.exit_code == 2
-    assert "no PATHS given and no seeds/ folder here" in result.stderr
+    assert "no PATHS given, no seeds/ folder in" in result.stderr
+    assert f"no feed.toml found in {tmp_path.resolve()}" in result.stderr
+    assert 'set inputs = ["content"] under [export] in feed.toml' in result.stderr
 
 
 # --- every input kind ---
