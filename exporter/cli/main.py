@@ -13,6 +13,7 @@ import click
 from exporter import __version__
 
 _COMMANDS = {
+    "init": "exporter.cli.init_cmd:init",
     "validate": "exporter.cli.validate_cmd:validate",
     "export": "exporter.cli.export_cmd:export",
     "check": "exporter.cli.check_cmd:check",

@@ -431,7 +431,9 @@ def test_no_progress_bar_in_a_pipe(tmp_path: Path) -> None:
     assert result.stdout == "60 records, 60 valid, 0 invalid, 0 files unreadable\n"
 
 
-def test_pre_commit_hook_runs_validate_on_record_files(repo_root: Path, seed_file: Path) -> None:
+def test_pre_commit_hook_runs_validate_on_record_files(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     [hook] = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["entry"] == "feed-exporter validate"
     assert hook["language"] == "python"
@@ -439,9 +441,11 @@ def test_pre_commit_hook_runs_validate_on_record_files(repo_root: Path, seed_fil
     for name in ("a.md", "b.markdown", "c.txt", "d.json", "e.jsonl"):
         assert pattern.search(f"records/{name}"), name
         assert pattern.search(f"seeds/sub/{name}"), name
+        assert pattern.search(f"content/posts/{name}"), name
     assert not pattern.search("records/f.yaml")
-    assert not pattern.search("README.md"), "a README outside the record folders is no record"
     assert hook["require_serial"] is True, "duplicate webUrls need every file in one process"
-    # pre-commit appends file names: the same call must work
-    result = run(*hook["entry"].split()[1:], str(seed_file))
+    # no file names: validate reads every record of [export] inputs (here seeds/)
+    assert hook["pass_filenames"] is False
+    monkeypatch.chdir(repo_root)
+    result = run(*hook["entry"].split()[1:])
     assert result.exit_code == 0
