@@ -217,7 +217,9 @@ def export(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Export valid records as RSS 2.0, Atom 1.0 and JSON Feed 1.1 (default input: seeds/).
+    """Export valid records as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+
+    Default input: `inputs` of [export] in feed.toml, else seeds/.
 
     Feed metadata and [export] defaults come from feed.toml (here or in a
     folder above, up to the repository root; or --config), overridable by flags.
