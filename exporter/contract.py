@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
 # Both are light (standard library only): contract runs on every `validate`.
+from exporter.foreign_fields import foreign_field_hint
 from exporter.iri import is_valid_absolute_iri
 from exporter.model import parse_datetime
 from exporter.problems import Problem, json_pointer
@@ -104,11 +105,19 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     return "`" + ".".join(str(p) for p in path) + "`" if path else "the record"
 
 
-def _type_hint(origin: ScalarOrigin | None, expected: str) -> str | None:
+def _type_hint(
+    origin: ScalarOrigin | None, expected: str, path: tuple[str | int, ...]
+) -> str | None:
     """Quoting only helps where a string is wanted: for `quality: 5.5` it would
-    turn one wrong type into another."""
+    turn one wrong type into another. Nor for a value left empty (`title:`):
+    `""` would only be the next error, an empty text."""
     if origin is None or expected != "string" or origin.kind in ("timestamp", "date"):
         return None
+    if origin.kind == "null" and not origin.text:
+        name = str(path[-1]) if path else "value"
+        if len(path) == 1 and name in schema().get("required", ()):
+            return f"`{name}` is required text: write it after `{name}:`"
+        return f"write the text after `{name}:`, or delete the line"
     return f'YAML read {origin.text!r} as {_KIND_WORDS[origin.kind]}; quote it: "{origin.text}"'
 
 
@@ -126,7 +135,9 @@ def _explain(
         allowed = list(error.schema.get("properties", {}))
         for extra in sorted(set(error.instance) - set(allowed)):
             close = difflib.get_close_matches(extra, allowed, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else None
+            hint = foreign_field_hint(extra) if not path else None
+            if hint is None and close:
+                hint = f"did you mean `{close[0]}`?"
             yield (*path, extra), "unknown-field", f"unknown field `{extra}`", hint
     elif keyword == "type":
         expected = str(error.validator_value)
@@ -136,7 +147,7 @@ def _explain(
             path,
             "wrong-type",
             f"{name} must be {_article(expected)}, not {actual}",
-            _type_hint(origin, expected),
+            _type_hint(origin, expected, path),
         )
     elif keyword == "pattern":
         rule, text = _pattern_rules().get(
