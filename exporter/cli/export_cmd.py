@@ -12,6 +12,7 @@ import click
 from exporter.cli.options import (
     ByteSize,
     Progress,
+    exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
@@ -146,6 +147,7 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 )  # fmt: skip
 @output_format
 @load_bounds
+@exclude_option
 @jobs_option
 @click.option(
     "--cache-dir",
@@ -197,6 +199,7 @@ def export(
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    exclude: tuple[str, ...],
     jobs: int | None,
     cache_dir: Path | None,
     cache_max_size: int,
@@ -279,6 +282,7 @@ def export(
         sets=set_names or None,
         previous=previous,
         allow_id_change=allow_id_change,
+        exclude=exclude,
     )
     inputs = record_paths(paths)
     lock = _lock(out_dir, wait) if request.stdout is None else None

@@ -10,6 +10,7 @@ import click
 
 from exporter.cli.options import (
     Progress,
+    exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
@@ -30,6 +31,7 @@ from exporter.workers import WORKER_DIED
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
 @output_format
 @load_bounds
+@exclude_option
 @jobs_option
 @verbosity
 def validate(
@@ -37,6 +39,7 @@ def validate(
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    exclude: tuple[str, ...],
     jobs: int | None,
     quiet: bool,
     verbose: bool,
@@ -52,6 +55,7 @@ def validate(
     Examples:
       feed-exporter validate
       feed-exporter validate records/ extra.jsonl
+      feed-exporter validate content/ --exclude README.md --exclude 'drafts/*'
       feed-exporter validate --output-format github records/
       cat records.jsonl | feed-exporter validate -
     """
@@ -62,6 +66,7 @@ def validate(
             settings_from(max_file_size, max_depth),
             progress=progress,
             jobs=jobs_or_default(jobs),
+            exclude=exclude,
         )
     except BrokenProcessPool:
         progress.close()
