@@ -24,6 +24,7 @@ from exporter.model import parse_datetime
 from exporter.problems import Problem, json_pointer
 from exporter.records import Record, ScalarOrigin
 from exporter.resources import load_json_schema
+from exporter.url_advice import url_advice
 
 SCHEMA_NAME = "article.schema.json"
 
@@ -153,11 +154,20 @@ def _explain(
         rule, text = _pattern_rules().get(
             str(error.validator_value), ("invalid-value", "has an invalid form")
         )
-        yield path, rule, f"{name} {text}", None
+        advice = url_advice(error.instance) if rule == "url-scheme" else None
+        if advice is not None:
+            yield path, advice[0], f"{name} {advice[1]}", advice[2]
+        else:
+            echo = f" (got {error.instance!r})" if rule == "url-scheme" else ""
+            yield path, rule, f"{name} {text}{echo}", None
     elif keyword == "format":
         rule, text = _FORMAT_RULES.get(
             str(error.validator_value), ("invalid-value", "has an invalid form")
         )
+        advice = url_advice(error.instance) if rule == "invalid-url" else None
+        if advice is not None:
+            yield path, advice[0], f"{name} {advice[1]}", advice[2]
+            return
         origin = record.origins.get(json_pointer(path))
         hint = None
         if origin is not None and origin.kind == "date":
@@ -328,8 +338,12 @@ def _check_url(
     record: Record, found: list[Problem], value: Any, at: FieldPath, name: str | int
 ) -> None:
     if isinstance(value, str) and not is_valid_absolute_iri(value):
-        text = f"is not a valid URL (got {value!r}); a port must be a number up to 65535"
-        found.append(_edge_problem(record, (*at, name), "invalid-url", text))
+        rule, text, hint = url_advice(value) or (
+            "invalid-url",
+            f"is not a valid URL (got {value!r}); a port must be a number up to 65535",
+            None,
+        )
+        found.append(_edge_problem(record, (*at, name), rule, text, hint))
 
 
 def _check_image_urls(record: Record, found: list[Problem], images: Any, at: FieldPath) -> None:
@@ -339,7 +353,9 @@ def _check_image_urls(record: Record, found: list[Problem], images: Any, at: Fie
                 _check_url(record, found, image.get("url"), (*at, index), "url")
 
 
-def _edge_problem(record: Record, path: FieldPath, rule: str, text: str) -> Problem:
+def _edge_problem(
+    record: Record, path: FieldPath, rule: str, text: str, hint: str | None = None
+) -> Problem:
     pointer = json_pointer(path)
     return Problem(
         path=record.source,
@@ -347,6 +363,7 @@ def _edge_problem(record: Record, path: FieldPath, rule: str, text: str) -> Prob
         message=f"{_field_name(path)} {text}",
         line=record.line_of(pointer),
         pointer=pointer,
+        hint=hint,
     )
 
 
