@@ -249,7 +249,7 @@ def test_empty_excerpt_is_allowed() -> None:
 def test_url_scheme(url: str) -> None:
     problems = check_record(record(BASE.replace('"https://e.com/a"', f'"{url}"')))
     assert [(p.rule, p.pointer, p.line) for p in problems] == [("url-scheme", "/webUrl", 4)]
-    # the value is echoed (issue 13); a space is invalid-url: tests/unit/contract/test_url_messages.py
+    # the value is echoed (issue 13); a space is invalid-url (test_url_messages.py)
     assert problems[0].message.startswith("`webUrl` must be an ")
     assert problems[0].message.endswith(f"(got {url!r})")
 
