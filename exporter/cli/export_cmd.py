@@ -13,6 +13,7 @@ from exporter.cli.options import (
     ByteSize,
     Progress,
     config_option,
+    exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
@@ -157,6 +158,7 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 )  # fmt: skip
 @output_format
 @load_bounds
+@exclude_option
 @jobs_option
 @click.option(
     "--cache-dir",
@@ -208,6 +210,7 @@ def export(
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    exclude: tuple[str, ...],
     jobs: int | None,
     cache_dir: Path | None,
     cache_max_size: int,
@@ -302,7 +305,7 @@ def export(
         sets=set_names or None,
         previous=previous,
         allow_id_change=allow_id_change,
-        exclude=defaults.exclude,
+        exclude=(*defaults.exclude, *exclude),
     )
     inputs = record_paths(paths, found, defaults)
     created = _missing_folders(out_dir) if request.stdout is None else []

@@ -89,6 +89,17 @@ def load_bounds(function: F) -> F:
     )(function)
 
 
+def exclude_option(function: F) -> F:
+    return click.option(
+        "--exclude",
+        "exclude",
+        metavar="GLOB",
+        multiple=True,
+        help="Skip files (and folders) whose path inside a PATHS folder, or whose name, "
+        "matches this glob, such as README.md or 'drafts/*'. Repeatable.",
+    )(function)
+
+
 def jobs_option(function: F) -> F:
     return click.option(
         "--jobs",

@@ -12,6 +12,7 @@ import click
 from exporter.cli.options import (
     Progress,
     config_option,
+    exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
@@ -34,6 +35,7 @@ from exporter.workers import WORKER_DIED
 @config_option
 @output_format
 @load_bounds
+@exclude_option
 @jobs_option
 @verbosity
 def validate(
@@ -42,6 +44,7 @@ def validate(
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    exclude: tuple[str, ...],
     jobs: int | None,
     quiet: bool,
     verbose: bool,
@@ -59,6 +62,7 @@ def validate(
     Examples:
       feed-exporter validate
       feed-exporter validate records/ extra.jsonl
+      feed-exporter validate content/ --exclude README.md --exclude 'drafts/*'
       feed-exporter validate --output-format github records/
       cat records.jsonl | feed-exporter validate -
     """
@@ -71,7 +75,7 @@ def validate(
             settings_from(max_file_size, max_depth),
             progress=progress,
             jobs=jobs_or_default(jobs),
-            exclude=defaults.exclude,
+            exclude=(*defaults.exclude, *exclude),
         )
     except BrokenProcessPool:
         progress.close()

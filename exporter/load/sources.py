@@ -135,7 +135,7 @@ def read_source(
     (None when nothing was read), so a cache can key exactly what was checked."""
     if name == STDIN:
         data = read_stream(stdin or sys.stdin.buffer, STDIN_NAME, settings.max_bytes)
-        name, suffix = STDIN_NAME, ".jsonl"
+        name, suffix = STDIN_NAME, STDIN
     else:
         path = Path(name)  # built once: pathlib parsing shows in per-file profiles
         suffix = path.suffix.lower()
@@ -183,4 +183,5 @@ PARSERS: dict[str, Parser] = {
     ),
     **dict.fromkeys(JSON_SUFFIXES, _loaded_on_use("exporter.load.json_:parse_json")),
     **dict.fromkeys(JSON_LINES_SUFFIXES, _loaded_on_use("exporter.load.json_:parse_json_lines")),
+    STDIN: _loaded_on_use("exporter.load.json_:parse_standard_input"),
 }

@@ -320,3 +320,13 @@ def test_nothing_selected_writes_empty_feeds_and_says_so(
         result.stderr
     )
     assert (site / "output" / "atom.xml").is_file()
+
+
+def test_exclude_flags_add_to_the_export_exclude_globs(site: Path) -> None:
+    (site / "feed.toml").write_text(
+        FEED + '[export]\ninputs = ["content"]\nexclude = ["_index.md"]\n', encoding="utf-8"
+    )
+    result = run("validate", "-v", "--exclude", "b.md")
+    assert result.exit_code == 0, result.stdout
+    assert "1 record" in result.stdout
+    assert "_index.md" not in result.stdout + result.stderr

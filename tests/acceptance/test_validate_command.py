@@ -175,7 +175,7 @@ def test_broken_inputs_each_give_one_clean_problem(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     found = located(result, tmp_path)
     assert found == [
-        "02-bad-yaml.md:3 yaml-syntax",
+        "02-bad-yaml.md:2:8 yaml-syntax",
         "03-no-front-matter.md:1 no-front-matter",
         "04-latin1.txt:2 encoding",
         "05-empty.md empty-file",
