@@ -17,6 +17,7 @@ from exporter.check.atom_common import ATOM, ATOM_03, XML, atom_children
 from exporter.check.atom_elements import (
     check_category,
     check_date,
+    check_generator,
     check_id,
     check_person,
     check_reference,
@@ -318,8 +319,8 @@ def _check_metadata(
             check_category(child, findings)
         elif name in ("icon", "logo"):
             check_reference(child, direct_text(child), findings)
-        elif name == "generator" and child.get("uri") is not None:
-            check_reference(child, child.get("uri") or "", findings, in_text=False)
+        elif name == "generator":
+            check_generator(child, findings)
     check_alternates(element, findings, [child for child, name in children if name == "link"])
 
 

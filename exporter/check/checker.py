@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -26,6 +26,7 @@ from exporter.check.families import (
     named_family,
     xml_family,
 )
+from exporter.check.plaintext import hex_reference_lines
 from exporter.check.xmldoc import parse_xml
 from exporter.load.text import open_for_reading, read_limited
 from exporter.problems import Problem, Severity
@@ -135,6 +136,8 @@ def examine_bytes(
     problems += parsed.problems
     if parsed.tree is None:
         return Examined(problems)
+    if b"&#x" in data:
+        context = replace(context, hex_reference_lines=hex_reference_lines(data))
     family = family or xml_family(parsed.tree.getroot())
     if family is None:
         problems.append(_unknown_format(context, parsed.tree))

@@ -16,6 +16,7 @@ from typing import cast
 from lxml import etree
 
 from exporter.iri import is_absolute, is_dangerous_url
+from exporter.markup import HTML_ELEMENTS
 from exporter.memo import memoised
 
 # lxml gives str names and values; typed once here (no `cast` call per element).
@@ -171,3 +172,18 @@ def html_relative_urls(html: str) -> list[str]:
 def xhtml_relative_urls(root: etree._Element) -> list[str]:
     """Relative `href`/`src` values in inline XHTML content."""
     return _relative(_iter_tree(root))
+
+
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^>]*\Z")
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s/>]")
+
+
+def not_html_reason(text: str) -> str | None:
+    """Why escaped "HTML" is not HTML: a tag left open at the end (`<a`), or an
+    element HTML does not have (`<scriptingNews>`); None when it looks like HTML."""
+    if _UNCLOSED_TAG.search(text.strip()):
+        return "ends inside an unfinished tag"
+    for name in _START_TAG.findall(text):
+        if name.lower() not in HTML_ELEMENTS:
+            return f"holds <{name}>, which is not an HTML element"
+    return None
