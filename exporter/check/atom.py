@@ -22,7 +22,7 @@ from exporter.check.atom_elements import (
     check_person,
     check_reference,
 )
-from exporter.check.atom_extensions import check_extensions
+from exporter.check.atom_extensions import check_extensions, check_unknown_namespaces
 from exporter.check.atom_links import (
     check_alternates,
     check_link,
@@ -128,6 +128,18 @@ def _wrong_namespace(root: etree._Element, namespace: str, findings: Findings) -
         root,
         f'The root <{qname(root)[1]}> {what}: Atom 1.0 needs xmlns="{ATOM}".',
     )
+    # Fixing the namespace is not enough when the feed has no self link either: say
+    # so now (the Atom 0.3 format is another vocabulary, its links are not judged).
+    has_self = any(
+        qname(link)[1] == "link" and link.get("rel") == "self" for link in root.iterchildren()
+    )
+    if namespace != ATOM_03 and qname(root)[1] == "feed" and not has_self:
+        findings.warning(
+            "atom-missing-self",
+            root,
+            'The feed has no <link rel="self" href="..."/> either: add one with the URL the '
+            "feed is served from.",
+        )
 
 
 _XML_LANG = f"{{{XML}}}lang"
@@ -178,6 +190,20 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
             )
         if keys:
             _check_attributes(element, name, keys, findings)
+            _check_blank_attributes(element, findings)
+
+
+_MAY_NOT_BE_BLANK = ("type", "rel", "title")
+
+
+def _check_blank_attributes(element: etree._Element, findings: Findings) -> None:
+    for attribute in _MAY_NOT_BE_BLANK:
+        if element.get(attribute) == "":
+            findings.warning(
+                "atom-empty-attribute",
+                element,
+                f'{describe(element)} has an empty {attribute}="": give it a value or drop it.',
+            )
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
@@ -214,6 +240,8 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
             )
         seen.add(child_name)
+    if name in ("feed", "entry", "source"):
+        check_unknown_namespaces(element, findings)
     if has_direct_text(element):
         findings.error(
             "atom-unexpected-text",

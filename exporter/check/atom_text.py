@@ -26,7 +26,7 @@ from exporter.check.html import (
     xhtml_relative_urls,
     xhtml_risks,
 )
-from exporter.markup import HTML_ELEMENTS, looks_like_markup
+from exporter.markup import HTML_ELEMENTS, html_end_tag, looks_like_markup
 
 TEXT_TYPES = ("text", "html", "xhtml")
 
@@ -138,6 +138,13 @@ def _check_xhtml(element: etree._Element, findings: Findings) -> None:
             f'{describe(element)} is type="xhtml" but its content is not exactly one '
             f'<div xmlns="{XHTML}"> element: wrap the markup in that div.',
         )
+        if not children and html_end_tag(direct_text(element)) is not None:
+            findings.warning(
+                "atom-not-inline",
+                element,
+                f'{describe(element)} is type="xhtml" but holds escaped HTML: write the markup '
+                'as XHTML elements inside the div, or declare type="html".',
+            )
         if children and qname(children[0])[1] == "div" and qname(children[0])[0] != XHTML:
             findings.warning(
                 "atom-not-html",

@@ -241,6 +241,25 @@ BROKEN = [
         "Second <em>post</em>",
         "Second <blink2>post</blink2>",
     ),
+    ("atom-empty-attribute", "warning", 'title="Earlier"', 'title=""'),
+    (
+        "atom-not-inline",
+        "warning",
+        '<div xmlns="http://www.w3.org/1999/xhtml">Second <em>post</em></div>',
+        "Second &lt;em&gt;post&lt;/em&gt;",
+    ),
+    (
+        "atom-unknown-namespace",
+        "warning",
+        "<icon>",
+        '<x:made-up xmlns:x="https://example.com/made-up-ns">1</x:made-up><icon>',
+    ),
+    (
+        "atom-security-risk",
+        "warning",
+        "&lt;p&gt;Hello",
+        "&lt;p style='position: absolute'&gt;Hello",
+    ),
     (
         "atom-noncanonical-id",
         "warning",
@@ -323,9 +342,17 @@ ROOT_RULES = {"atom-missing-namespace", "atom-obsolete-namespace", "atom-wrong-n
     ],
 )
 def test_root_namespace(namespace: str, rule: str) -> None:
-    problems = check(f"<feed{namespace}><title>x</title></feed>")
+    self_link = '<link rel="self" href="https://example.com/feed.atom"/>'
+    problems = check(f"<feed{namespace}><title>x</title>{self_link}</feed>")
     assert [p.rule for p in problems] == [rule]
     assert problems[0].line == 1
+
+
+@pytest.mark.parametrize("namespace", ["", ' xmlns="http://example.com/feed"'])
+def test_a_feed_in_the_wrong_namespace_without_a_self_link_is_told_both(namespace: str) -> None:
+    problems = check(f"<feed{namespace}><title>x</title></feed>")
+    assert [p.rule for p in problems][1:] == ["atom-missing-self"]
+    assert problems[1].severity is Severity.WARNING
 
 
 def test_entry_needs_content_or_an_alternate_link() -> None:
