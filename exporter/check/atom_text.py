@@ -243,6 +243,12 @@ def _check_out_of_line(
             "<content> has a src attribute and must then be empty: move the text into "
             "<summary> or drop src.",
         )
+    if kind is None:
+        findings.warning(
+            "atom-missing-type",
+            content,
+            '<content src> has no type: say what it points to, e.g. type="text/html".',
+        )
     if kind in TEXT_TYPES:
         findings.error(
             "atom-invalid-media-type",

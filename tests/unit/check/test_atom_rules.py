@@ -242,6 +242,7 @@ BROKEN = [
         "Second <blink2>post</blink2>",
     ),
     ("atom-empty-attribute", "warning", 'title="Earlier"', 'title=""'),
+    ("atom-missing-type", "warning", ' type="application/pdf"/>', "/>"),
     (
         "atom-not-inline",
         "warning",
