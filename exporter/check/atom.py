@@ -15,6 +15,7 @@ from lxml import etree
 
 from exporter.check.atom_common import ATOM, ATOM_03, XML, atom_children
 from exporter.check.atom_elements import (
+    check_blank_attributes,
     check_category,
     check_date,
     check_generator,
@@ -27,6 +28,7 @@ from exporter.check.atom_links import (
     check_alternates,
     check_link,
     check_self,
+    check_self_in_any_namespace,
     relation,
 )
 from exporter.check.atom_schema import schema_problems
@@ -130,16 +132,8 @@ def _wrong_namespace(root: etree._Element, namespace: str, findings: Findings) -
     )
     # Fixing the namespace is not enough when the feed has no self link either: say
     # so now (the Atom 0.3 format is another vocabulary, its links are not judged).
-    has_self = any(
-        qname(link)[1] == "link" and link.get("rel") == "self" for link in root.iterchildren()
-    )
-    if namespace != ATOM_03 and qname(root)[1] == "feed" and not has_self:
-        findings.warning(
-            "atom-missing-self",
-            root,
-            'The feed has no <link rel="self" href="..."/> either: add one with the URL the '
-            "feed is served from.",
-        )
+    if namespace != ATOM_03 and qname(root)[1] == "feed":
+        check_self_in_any_namespace(root, findings)
 
 
 _XML_LANG = f"{{{XML}}}lang"
@@ -190,20 +184,7 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
             )
         if keys:
             _check_attributes(element, name, keys, findings)
-            _check_blank_attributes(element, findings)
-
-
-_MAY_NOT_BE_BLANK = ("type", "rel", "title")
-
-
-def _check_blank_attributes(element: etree._Element, findings: Findings) -> None:
-    for attribute in _MAY_NOT_BE_BLANK:
-        if element.get(attribute) == "":
-            findings.warning(
-                "atom-empty-attribute",
-                element,
-                f'{describe(element)} has an empty {attribute}="": give it a value or drop it.',
-            )
+            check_blank_attributes(element, findings)
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:

@@ -177,3 +177,17 @@ def check_id(element: etree._Element, findings: Findings) -> None:
             f"{describe(element)} {stripped!r} {reason}: use a permanent absolute IRI such "
             "as urn:uuid:... or tag:example.com,2024:post-1.",
         )
+
+
+_MAY_NOT_BE_BLANK = ("type", "rel", "title")
+
+
+def check_blank_attributes(element: etree._Element, findings: Findings) -> None:
+    """An empty `type`, `rel` or `title` says nothing (the W3C AttrNotBlank warning)."""
+    for attribute in _MAY_NOT_BE_BLANK:
+        if element.get(attribute) == "":
+            findings.warning(
+                "atom-empty-attribute",
+                element,
+                f'{describe(element)} has an empty {attribute}="": give it a value or drop it.',
+            )
