@@ -247,9 +247,9 @@ def serialize(generator: FeedGenerator, kind: str) -> bytes:
 
 
 # RSS plain text (titles, contacts, dc:creator, link titles): serialized by lxml as
-# one line of text between a start and an end tag, or as an attribute value.
+# text between a start and an end tag (never a raw "<"), or as an attribute value.
 _PLAIN_ELEMENT = re.compile(
-    rb"(<(title|copyright|managingEditor|webMaster|author|dc:creator)>)([^<\n]*)(</\2>)"
+    rb"(<(title|copyright|managingEditor|webMaster|author|dc:creator)>)([^<]*)(</\2>)"
 )
 _LINK_TITLE = re.compile(rb'(<atom:link [^>]*?\btitle=")([^"]*)(")')
 _HEX = {b"&lt;": b"&#x3C;", b"&amp;": b"&#x26;"}
