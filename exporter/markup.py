@@ -187,3 +187,22 @@ def rss_plain_text(text: str) -> str:
     characters and validators see text, not markup (the W3C ContainsHTML warning;
     the Atom renderer declares such text `type="html"` for the same reason)."""
     return html.escape(text, quote=False) if html_end_tag(text) is not None else text
+
+
+def atom_html_text(text: str) -> str | None:
+    """Plain text that looks like markup, escaped for an Atom `type="html"` text
+    construct (readers show the same characters, validators see no markup in
+    text); None for text that stays `type="text"`."""
+    return html.escape(text, quote=False) if looks_like_markup(text) else None
+
+
+def title_as_written(format_name: str, title: str) -> str:
+    """A title's characters as each format's file holds them (what reading the
+    file gives back): Atom and RSS escape what would read as markup, JSON Feed
+    holds the text itself."""
+    if format_name == "atom":
+        escaped = atom_html_text(title)
+        return title if escaped is None else escaped
+    if format_name == "rss":
+        return rss_plain_text(title)
+    return title

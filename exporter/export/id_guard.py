@@ -19,7 +19,6 @@ Nothing published (an empty --out) has nothing to compare with, and passes.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
@@ -34,7 +33,7 @@ from exporter.export.fragments import Entry
 from exporter.export.plan import FeedPlan
 from exporter.export.request import ExportRequest
 from exporter.load.settings import LoadSettings
-from exporter.markup import looks_like_markup, plain_text, rss_plain_text
+from exporter.markup import plain_text, title_as_written
 from exporter.moved import Identity, moved, same_moment
 from exporter.problems import Problem, Severity
 from exporter.published import (
@@ -117,24 +116,12 @@ def summaries(
         line = first_line
         name = feed_plan.format_name
         for (entry_id, title, published, via), newlines in zip(common, lines, strict=False):
-            rows.append((entry_id, _as_written(name, title), published, via, line))
+            rows.append((entry_id, title_as_written(name, title), published, via, line))
             line += newlines + gap
         found[feed_plan.file_name] = orjson.dumps(
             {"signature": signature_then, "format": feed_plan.format_name, "entries": rows}
         )
     return found
-
-
-def _as_written(format_name: str, title: str) -> str:
-    """A title as the file holds it, hence as reading the file gives it back: the
-    Atom renderer declares text that looks like markup `type="html"` and escapes
-    it, the RSS one escapes text holding an HTML end tag (a test holds the
-    remembered titles equal to the parsed ones)."""
-    if format_name == "atom" and looks_like_markup(title):
-        return html.escape(title, quote=False)
-    if format_name == "rss":
-        return rss_plain_text(title)
-    return title
 
 
 def _described(entry: Entry) -> tuple[str, str, str, str | None]:

@@ -24,7 +24,6 @@ tests/unit/render/test_feedgen_workarounds.py.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime
 from typing import Any
@@ -35,7 +34,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from exporter.config import Paging
-from exporter.markup import looks_like_markup, rss_plain_text
+from exporter.markup import atom_html_text, rss_plain_text
 from exporter.model import Image
 from exporter.render.view import CATEGORY_SCHEME, TYPE_SCHEME, EntryView, Related
 
@@ -119,10 +118,10 @@ def declare_markup_as_html(parent: etree._Element, names: tuple[str, ...]) -> No
         element = parent.find(name)
         if element is None or element.get("type", "text") != "text":
             continue
-        text = element.text or ""
-        if looks_like_markup(text):
+        escaped = atom_html_text(element.text or "")
+        if escaped is not None:
             element.set("type", "html")
-            element.text = html.escape(text, quote=False)
+            element.text = escaped
 
 
 class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
