@@ -100,6 +100,9 @@ class Collection(Generic[Value]):
     valid: int = 0
     invalid: int = 0
     unreadable: int = 0
+    # Valid records left out of `accepted` because no feed can show them (the
+    # Dask engine brings back only each feed's newest); 0 everywhere else.
+    held_back: int = 0
 
     def summary(self) -> str:
         return (

@@ -15,7 +15,11 @@ from typing import Any
 from exporter.config_file import ConfigError, ConfigFile
 
 FORMAT_CHOICES = ("rss", "atom", "json", "all")
-EXPORT_KEYS = ("inputs", "out", "formats", "limit", "published_only", "since", "exclude")
+ENGINES = ("local", "dask")  # where the produce stage runs (exporter.export.engine)
+EXPORT_KEYS = (
+    "inputs", "out", "formats", "limit", "published_only", "since", "exclude", "engine",
+    "scheduler",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,8 @@ class ExportDefaults:
     published_only: bool = False
     since: str | None = None
     exclude: tuple[str, ...] = ()
+    engine: str | None = None
+    scheduler: str | None = None
 
 
 def export_defaults(found: ConfigFile, cwd: Path | None = None) -> ExportDefaults:
@@ -68,6 +74,14 @@ def export_defaults(found: ConfigFile, cwd: Path | None = None) -> ExportDefault
     published_only = table.get("published_only", False)
     if not isinstance(published_only, bool):
         raise ConfigError(f"{prefix}export.published_only must be true or false")
+    engine = table.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise ConfigError(f"{prefix}export.engine must be one of {', '.join(ENGINES)}")
+    scheduler = table.get("scheduler")
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ConfigError(
+            f'{prefix}export.scheduler must be an address, like "tcp://10.0.0.5:8786"'
+        )
     return ExportDefaults(
         inputs=tuple(located(each) for each in inputs),
         out=Path(located(out)) if out is not None else None,
@@ -76,6 +90,8 @@ def export_defaults(found: ConfigFile, cwd: Path | None = None) -> ExportDefault
         published_only=published_only,
         since=_since(table.get("since"), prefix),
         exclude=_strings(table, "exclude", prefix),
+        engine=engine,
+        scheduler=scheduler,
     )
 
 

@@ -33,6 +33,7 @@ from exporter.export.store import (
     ENVIRONMENT_VARIABLE,
     SIZE_VARIABLE,
 )
+from exporter.export_table import ENGINES, ExportDefaults
 from exporter.problems import Problem
 from exporter.publish.websub import (
     DEFAULT_TIMEOUT,
@@ -161,6 +162,16 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 @exclude_option
 @jobs_option
 @click.option(
+    "--engine", type=click.Choice(ENGINES), default=None,
+    help="Where records are checked and rendered: this machine's processes (local, the "
+    "default) or a Dask cluster (dask; pip install 'feed-exporter[dask]').",
+)  # fmt: skip
+@click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --engine dask; without it, "
+    "--engine dask starts a local cluster of --jobs workers).",
+)  # fmt: skip
+@click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
@@ -212,6 +223,8 @@ def export(
     max_depth: int,
     exclude: tuple[str, ...],
     jobs: int | None,
+    engine: str | None,
+    scheduler: str | None,
     cache_dir: Path | None,
     cache_max_size: int,
     no_cache: bool,
@@ -257,6 +270,7 @@ def export(
         raise click.BadParameter("only '-' (standard output) is supported", param_hint="--output")
     if output == "-" and len(chosen) != 1:
         raise click.UsageError("--output - writes one feed: choose it with --format rss|atom|json")
+    engine, scheduler = _engine(engine, scheduler, defaults)
     if ping and output == "-":
         raise click.UsageError("--ping notifies hubs of written files: not with --output -")
     try:
@@ -306,6 +320,8 @@ def export(
         previous=previous,
         allow_id_change=allow_id_change,
         exclude=(*defaults.exclude, *exclude),
+        engine=engine,
+        scheduler=scheduler,
     )
     inputs = record_paths(paths, found, defaults)
     created = _missing_folders(out_dir) if request.stdout is None else []
@@ -408,3 +424,15 @@ def _report(result: ExportResult, quiet: bool, pings: list[Ping] | None) -> Repo
     return Report(
         command="export", problems=problems, checked=result.files, summary=summary, counts=counts
     )
+
+
+def _engine(
+    engine: str | None, scheduler: str | None, defaults: ExportDefaults
+) -> tuple[str, str | None]:
+    """The engine and scheduler: flags, then [export], then local; a scheduler
+    means the Dask engine unless --engine local says otherwise (a usage error)."""
+    if engine == "local" and scheduler is not None:
+        raise click.UsageError("--scheduler is for --engine dask")
+    scheduler = scheduler or (defaults.scheduler if engine != "local" else None)
+    chosen = engine or ("dask" if scheduler is not None else defaults.engine or "local")
+    return chosen, scheduler if chosen == "dask" else None

@@ -18,7 +18,6 @@ cache that lives only as long as the run.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -27,12 +26,13 @@ from typing import Any
 from exporter.collect import Collection
 from exporter.config import ConfigError, FeedConfig
 from exporter.export.assemble import Assembled, Layout, LayoutStale, Previous, assemble
+from exporter.export.engine import Engine, EngineUnavailable, open_engine
 from exporter.export.fragments import Entry
 from exporter.export.id_guard import guard_export, summaries
 from exporter.export.keys import head_key
 from exporter.export.listing import index_files, wanted
 from exporter.export.plan import FeedPlan, Plan, plan_feeds
-from exporter.export.produce import HeadJob, RenderSpec, produce, render_heads, render_missing
+from exporter.export.produce import HeadJob, RenderSpec
 from exporter.export.request import (
     ExportRequest,
     ExportResult,
@@ -40,16 +40,12 @@ from exporter.export.request import (
     FeedOutput,
 )
 from exporter.export.store import Cache, FragmentDamaged, Location
-from exporter.load.sources import STDIN, discover
+from exporter.load.sources import discover
 from exporter.problems import Problem, problem_from_dict
 from exporter.render import get_format
 from exporter.timings import stage
-from exporter.workers import WORKER_DIED, worker_pool
+from exporter.workers import WORKER_DIED
 from exporter.write.sink import Sink, WriteFailed, deliver_all, signature
-
-# A --limit below this share of the inputs renders only the chosen records, in
-# a second round (10,000 records, --limit 50: 4.6 s instead of 7.0 s cold).
-_RENDER_LATER_SHARE = 0.5
 
 
 def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -> ExportResult:
@@ -62,15 +58,18 @@ def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -
         selection=request.selection,
     )
     try:
-        # The pool first, while this process is small: its workers are forked at
-        # once, before any entry is in memory.
+        # The engine first, while this process is small: a pool's workers are
+        # forked at once, before any entry is in memory.
         with (
-            worker_pool(request.jobs) as pool,
+            open_engine(request, feed) as engine,
             Cache(request.cache_dir, request.cache_max_bytes) as cache,
         ):
-            result = _export(paths, request, feed, spec, cache, pool)
+            result = _export(paths, request, feed, spec, cache, engine)
             result.cache_problems = list(cache.notices)
             return result
+    except EngineUnavailable as error:  # nothing was written
+        status = ExportStatus.USAGE if error.usage else ExportStatus.WRITE_FAILED
+        return ExportResult(status=status, reason=str(error))
     except BrokenProcessPool:
         # killed from outside (the OOM killer, a signal): nothing was written yet
         return ExportResult(status=ExportStatus.WRITE_FAILED, reason=WORKER_DIED)
@@ -82,19 +81,11 @@ def _export(
     feed: FeedConfig,
     spec: RenderSpec,
     cache: Cache,
-    pool: Executor | None,
+    engine: Engine,
 ) -> ExportResult:
     inputs = discover(paths, exclude=request.exclude)
     with stage("produce"):
-        collection = produce(
-            inputs,
-            request.settings,
-            spec if _renders_ahead(request, inputs) else None,
-            cache,
-            jobs=request.jobs,
-            pool=pool,
-            progress=request.progress,
-        )
+        collection = engine.produce(inputs, request.settings, spec, cache, request.progress)
     result = _refused(request, collection)
     if result.status is not ExportStatus.OK:
         return result
@@ -105,7 +96,7 @@ def _export(
             result.status, result.reason = ExportStatus.USAGE, str(error)
             return result
     result.record_problems += plan.problems
-    result.exported, result.left_out = plan.exported, plan.left_out
+    result.exported, result.left_out = plan.exported, plan.left_out + collection.held_back
     kept = _kept(plan, request, cache)
     with stage("id guard"):
         remembered = cache.published(request.out_dir, [f.file_name for f in plan.feeds])
@@ -124,7 +115,7 @@ def _export(
     try:
         for _ in range(2):  # a damaged fragment is made again, once
             with stage("make missing"):
-                locations, reason = _complete(todo, previous, request, feed, spec, cache, pool)
+                locations, reason = _complete(todo, previous, request, spec, cache, engine)
             if reason is not None:
                 result.status, result.reason = ExportStatus.WRITE_FAILED, reason
                 return result
@@ -162,16 +153,6 @@ def _plan(
     )
 
 
-def _renders_ahead(request: ExportRequest, inputs: Sequence[str]) -> bool:
-    """Render while checking, unless a --limit well below the number of inputs
-    makes rendering only the chosen records cheaper (standard input cannot be
-    read twice, so its records are always rendered at once)."""
-    limit = request.selection.limit
-    if limit is None or STDIN in inputs:
-        return True
-    return limit >= len(inputs) * _RENDER_LATER_SHARE
-
-
 def _refused(request: ExportRequest, collection: Collection[Entry]) -> ExportResult:
     """The result so far: REJECTED under --strict with a rejected record, or when
     no record is valid; else OK, to be exported."""
@@ -186,7 +167,7 @@ def _refused(request: ExportRequest, collection: Collection[Entry]) -> ExportRes
     if request.strict and (collection.invalid or collection.unreadable):
         result.status = ExportStatus.REJECTED
         result.reason = f"--strict: {result.skipped} record(s) rejected"
-    elif not collection.accepted:
+    elif not collection.accepted and not collection.held_back:
         # A wrong path or a broken batch of records must not replace published
         # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
         result.status = ExportStatus.REJECTED
@@ -218,10 +199,9 @@ def _complete(
     feeds: Sequence[FeedPlan],
     previous: dict[str, Previous],
     request: ExportRequest,
-    feed: FeedConfig,
     spec: RenderSpec,
     cache: Cache,
-    pool: Executor | None,
+    engine: Engine,
 ) -> tuple[dict[str, Location], str | None]:
     """Where every head, and every fragment not copied from the previous file,
     of `feeds` is, making those that are missing; or why they cannot be made."""
@@ -241,9 +221,7 @@ def _complete(
         if key not in locations:
             missing[entry.digest] = entry
     if missing:
-        changed = render_missing(
-            list(missing.values()), request.settings, spec, cache, jobs=request.jobs, pool=pool
-        )
+        changed = engine.render_missing(list(missing.values()), request.settings, spec, cache)
         if changed:
             return locations, (
                 f"{changed[0]} changed while the export ran ({len(changed)} file(s)): "
@@ -254,7 +232,7 @@ def _complete(
         for feed_plan in feeds
         if feed_plan.head not in locations
     ]
-    cache.add(render_heads(heads, pool))
+    cache.add(engine.render_heads(heads))
     return cache.locate(wanted), None
 
 

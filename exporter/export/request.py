@@ -49,6 +49,8 @@ class ExportRequest:
     previous: Path | None = None  # --previous: the published feeds (else those in out_dir)
     allow_id_change: bool = False  # --allow-id-change: id-changed is a warning, not an error
     exclude: tuple[str, ...] = ()  # --exclude: globs of input files to skip (sources.discover)
+    engine: str = "local"  # --engine: where produce runs (exporter.export.engine)
+    scheduler: str | None = None  # --scheduler: a Dask scheduler; None starts a local cluster
 
 
 @dataclass(slots=True)

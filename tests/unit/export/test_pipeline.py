@@ -16,10 +16,11 @@ import pytest
 
 from bench.corpus import write_corpus
 from exporter.collect import PARALLEL_THRESHOLD, collect
-from exporter.config import FeedConfig, load_config
-from exporter.export import pipeline, produce
+from exporter.config import EntrySettings, FeedAuthor, FeedConfig, load_config
+from exporter.export import engine, pipeline, produce
 from exporter.export.pipeline import run_export
 from exporter.export.plan import Selection, parse_since, select
+from exporter.export.produce import RenderSpec
 from exporter.export.request import ExportRequest, ExportStatus
 from exporter.load.settings import LoadSettings
 from exporter.load.sources import load_source
@@ -107,10 +108,10 @@ def test_the_export_equals_one_render_of_the_selected_articles(
 
 def test_a_small_limit_renders_only_the_chosen_records(records: Path, tmp_path: Path) -> None:
     inputs = [str(path) for path in records.iterdir()]
-    small = ExportRequest(formats=NAMES, selection=Selection(limit=9))
-    assert not pipeline._renders_ahead(small, inputs)
-    assert pipeline._renders_ahead(small, inputs[:18])
-    assert pipeline._renders_ahead(ExportRequest(formats=NAMES), inputs)
+    small = RenderSpec(NAMES, EntrySettings(FeedAuthor("A")), NOW, None, Selection(limit=9))
+    assert not engine._renders_ahead(small, inputs)
+    assert engine._renders_ahead(small, inputs[:18])
+    assert engine._renders_ahead(replace(small, selection=Selection()), inputs)
     made: list[int] = []
     real = produce.make_fragments
 

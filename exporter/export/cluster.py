@@ -1,0 +1,369 @@
+"""The produce stage on a Dask cluster: a map over the input files and two folds.
+
+1. Map: each partition of input files is checked and rendered on a worker
+   (`produce.run_job`, the same function the local engine runs), and the
+   outcome stays there, held by the cluster (`persist`).
+2. Fold the webUrls (`Bag.foldby`): the first record of each webUrl used more
+   than once, in input order, comes back to the client; every partition then
+   merges its own outcomes exactly as the local engine does (`merge_outcome`),
+   told which webUrls a partition before it has already taken.
+3. Fold the feeds (`Bag.foldby`): each valid record joins the main feed and
+   each set's feed of its values; per feed only the newest entries it can show
+   are kept (all of them when it has archive pages). The union of those comes
+   back, as entry summaries, with the counts and the problems of every record.
+4. The plan runs on the client as it does locally; afterwards only the
+   fragments of the planned entries travel to the client, one partition's
+   worth at a time, into its cache (on disk), where the pipeline assembles,
+   verifies and writes the feeds.
+
+The client holds entry summaries of the entries it writes, never every
+record's; the fragments wait on the workers until the plan asks for them. The
+workers run without a cache: a cluster export is a cold one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import dask.bag as db
+from dask.base import compute
+from dask.delayed import delayed
+from distributed import Client, Future, LocalCluster, as_completed, futures_of
+
+from exporter.collect import (
+    CheckedRecord,
+    Collection,
+    merge_outcome,
+    shown_name,
+    sort_problems,
+)
+from exporter.config import FeedConfig
+from exporter.export.engine import EngineUnavailable, Progress
+from exporter.export.fragments import Entry, Fragment
+from exporter.export.plan import Selection, newest_first, passes_filters
+from exporter.export.produce import (
+    HeadJob,
+    ProduceJob,
+    ProduceResult,
+    RenderSpec,
+    render_heads,
+    run_job,
+)
+from exporter.export.request import ExportRequest
+from exporter.export.sets import values_of
+from exporter.export.store import Cache
+from exporter.load.settings import LoadSettings
+from exporter.load.sources import STDIN
+from exporter.problems import Problem
+
+# Files per partition: a task's own cost (scheduling, a round trip) vanishes
+# against checking and rendering this many, and a partition's fragments stay small.
+PARTITION_FILES = 256
+# How long the client waits for a scheduler that does not answer.
+CONNECT_TIMEOUT = "10s"
+
+Position = tuple[int, int, int]  # partition, file in it, record in the file
+FirstUse = tuple[int, Position, CheckedRecord[Entry]]  # uses of a webUrl, the first one
+FeedKey = tuple[str, str]  # (set name, value); ("", "") is the main feed
+Newest = tuple[int | None, list[Entry]]  # how many to keep (None: all), entries
+Membership = tuple[str, str, int | None]  # set name ("": main feed), its field, how many to keep
+
+
+@contextmanager
+def open_cluster(request: ExportRequest, feed: FeedConfig) -> Iterator[DaskEngine]:
+    """A client of the scheduler `request.scheduler`, or of a local cluster of
+    `request.jobs` worker processes started for this run."""
+    with ExitStack() as stack:
+        try:
+            if request.scheduler is None:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=max(request.jobs, 1),
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=logging.ERROR,
+                    )
+                )
+                client = stack.enter_context(Client(cluster))
+            else:
+                client = stack.enter_context(Client(request.scheduler, timeout=CONNECT_TIMEOUT))
+        except (OSError, TimeoutError, ValueError) as error:
+            where = request.scheduler or "a local cluster"
+            raise EngineUnavailable(
+                f"cannot reach the Dask scheduler at {where}: {error}"
+            ) from None
+        yield DaskEngine(client, request, feed)
+
+
+class DaskEngine:
+    """The produce stage on `client`'s cluster (see the module's docstring)."""
+
+    def __init__(self, client: Client, request: ExportRequest, feed: FeedConfig) -> None:
+        self.client = client
+        self.keep = _keep_counts(request, feed)
+        self._produced: db.Bag | None = None
+
+    def produce(
+        self,
+        inputs: list[str],
+        load: LoadSettings,
+        spec: RenderSpec,
+        cache: Cache,
+        progress: Progress | None,
+    ) -> Collection[Entry]:
+        if STDIN in inputs:
+            raise EngineUnavailable(
+                "--engine dask reads files that every worker can read, not standard input",
+                usage=True,
+            )
+        parts = [
+            tuple(inputs[start : start + PARTITION_FILES])
+            for start in range(0, len(inputs), PARTITION_FILES)
+        ]
+        jobs = [
+            (index, ProduceJob(names, False, load, None, spec)) for index, names in enumerate(parts)
+        ]
+        produced = db.from_sequence(jobs, partition_size=1).map(_run).persist()
+        self._produced = produced
+        _report_progress(self.client, produced, parts, progress)
+        firsts = self._shared_urls(produced)
+        merged = produced.map(_merge, firsts, load).persist()
+        counted = merged.map(_counts)
+        newest = (
+            merged.map(_memberships, spec.selection, self.keep)
+            .flatten()
+            .foldby(_feed_of, _add_newest, None, _merge_newest, None)
+            .map(_cut)
+        )
+        counts, feeds = compute(counted, newest)
+        return _collection(inputs, counts, feeds)
+
+    def _shared_urls(self, produced: db.Bag) -> Future[Any]:
+        """The first record of every webUrl that more than one record uses, on
+        the cluster for the partitions to read."""
+        uses = (
+            produced.map(_url_uses)
+            .flatten()
+            .foldby(_url_of, _add_use, None, _merge_uses, None)
+            .filter(_shared)
+        )
+        firsts = {url: (position, record) for url, (_, position, record) in uses.compute()}
+        return _share(self.client, firsts)
+
+    def render_missing(
+        self, entries: Sequence[Entry], load: LoadSettings, spec: RenderSpec, cache: Cache
+    ) -> list[str]:
+        """Bring the fragments of `entries` from the workers, one partition at a time."""
+        assert self._produced is not None, "render_missing before produce"
+        wanted = {
+            spec.key(format_name, entry.digest): entry
+            for entry in entries
+            for format_name in spec.formats
+        }
+        shared = _share(self.client, frozenset(wanted))
+        picks = [delayed(_pick)(part, shared) for part in self._produced.to_delayed()]
+        found: set[str] = set()
+        for future in as_completed(self.client.compute(picks)):
+            fragments: list[Fragment] = future.result()
+            cache.add(fragments)
+            found.update(fragment.key for fragment in fragments)
+            future.release()
+        missing = [entry.source for key, entry in wanted.items() if key not in found]
+        return list(dict.fromkeys(missing))
+
+    def render_heads(self, heads: Sequence[HeadJob]) -> list[Fragment]:
+        return render_heads(heads, None)
+
+
+def _keep_counts(request: ExportRequest, feed: FeedConfig) -> tuple[Membership, ...]:
+    """Per set name ("" for the main feed), how many of a feed's newest entries
+    the plan can show: --limit, a set's own limit, all of them for archive pages.
+    At least one, so that every value of a set reaches the plan (which checks
+    their slugs, and writes a feed per value even when --limit is 0)."""
+    limit = request.selection.limit
+
+    def at_least_one(count: int | None) -> int | None:
+        return None if count is None else max(count, 1)
+
+    keep: list[Membership] = [("", "", at_least_one(limit))]
+    if request.stdout is not None:
+        return tuple(keep)
+    for feed_set in feed.sets:
+        if request.sets is not None and feed_set.name not in request.sets:
+            continue
+        own = None if feed_set.archive is not None else feed_set.limit
+        counts = [count for count in (limit, own) if count is not None]
+        keep.append((feed_set.name, feed_set.by, at_least_one(min(counts) if counts else None)))
+    return tuple(keep)
+
+
+# -- on the workers ------------------------------------------------------------
+
+
+def _run(job: tuple[int, ProduceJob]) -> tuple[int, ProduceResult]:
+    index, produce_job = job
+    return index, run_job(produce_job)
+
+
+def _url_uses(
+    produced: tuple[int, ProduceResult],
+) -> list[tuple[str, Position, CheckedRecord[Entry]]]:
+    index, result = produced
+    return [
+        (record.url, (index, file_index, record_index), record)
+        for file_index, outcome in enumerate(result.outcomes)
+        for record_index, record in enumerate(outcome.records)
+        if record.url is not None
+    ]
+
+
+def _url_of(use: tuple[str, Position, CheckedRecord[Entry]]) -> str:
+    return use[0]
+
+
+def _add_use(found: FirstUse | None, use: tuple[str, Position, CheckedRecord[Entry]]) -> FirstUse:
+    _, position, record = use
+    if found is None:
+        return 1, position, record
+    count, first, first_record = found
+    if position < first:
+        return count + 1, position, record
+    return count + 1, first, first_record
+
+
+def _merge_uses(one: FirstUse | None, other: FirstUse | None) -> FirstUse | None:
+    if one is None or other is None:
+        return one or other
+    earlier = one if one[1] <= other[1] else other
+    return one[0] + other[0], earlier[1], earlier[2]
+
+
+def _shared(item: tuple[str, FirstUse]) -> bool:
+    return item[1][0] > 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Merged:
+    """A partition's records merged as the local engine merges them."""
+
+    counts: tuple[int, int, int, int]  # records, valid, invalid, unreadable
+    problems: list[Problem]
+    accepted: list[Entry]
+
+
+def _merge(
+    produced: tuple[int, ProduceResult],
+    firsts: Mapping[str, tuple[Position, CheckedRecord[Entry]]],
+    load: LoadSettings,
+) -> _Merged:
+    """`merge_outcome` over the partition's files, knowing the webUrls that
+    records of earlier partitions took (as the earliest: serial -1)."""
+    index, result = produced
+    part = Collection[Entry]()
+    first_seen = {
+        url: (-1, record) for url, (position, record) in firsts.items() if position[0] < index
+    }
+    for outcome in result.outcomes:
+        merge_outcome(outcome, part, first_seen, load)
+    counts = (part.records, part.valid, part.invalid, part.unreadable)
+    return _Merged(counts, part.problems, part.accepted)
+
+
+def _counts(merged: _Merged) -> tuple[tuple[int, int, int, int], list[Problem]]:
+    return merged.counts, merged.problems
+
+
+def _memberships(
+    merged: _Merged, selection: Selection, keep: Sequence[Membership]
+) -> list[tuple[FeedKey, int | None, Entry]]:
+    """Each selectable entry once per feed it belongs to, with that feed's count."""
+    members: list[tuple[FeedKey, int | None, Entry]] = []
+    for entry in merged.accepted:
+        if not passes_filters(entry, selection):
+            continue
+        for name, by, count in keep:
+            if not name:
+                members.append((("", ""), count, entry))
+                continue
+            members += [
+                ((name, value), count, entry) for value in dict.fromkeys(values_of(entry, by))
+            ]
+    return members
+
+
+def _feed_of(member: tuple[FeedKey, int | None, Entry]) -> FeedKey:
+    return member[0]
+
+
+def _add_newest(found: Newest | None, member: tuple[FeedKey, int | None, Entry]) -> Newest:
+    _, count, entry = member
+    kept, entries = found if found is not None else (count, [])
+    entries.append(entry)
+    if kept is not None and len(entries) >= 4 * kept + 64:
+        entries = newest_first(entries)[:kept]
+    return kept, entries
+
+
+def _merge_newest(one: Newest | None, other: Newest | None) -> Newest | None:
+    if one is None or other is None:
+        return one or other
+    kept, entries = one[0], one[1] + other[1]
+    return kept, newest_first(entries)[:kept] if kept is not None else entries
+
+
+def _cut(item: tuple[FeedKey, Newest]) -> list[Entry]:
+    kept, entries = item[1]
+    return newest_first(entries)[:kept] if kept is not None else entries
+
+
+def _pick(part: list[tuple[int, ProduceResult]], wanted: frozenset[str]) -> list[Fragment]:
+    return [
+        fragment for _, result in part for fragment in result.fragments if fragment.key in wanted
+    ]
+
+
+# -- on the client -------------------------------------------------------------
+
+
+def _share(client: Client, value: object) -> Future[Any]:
+    """`value` on every worker, as one piece (scatter splits a dict or a set)."""
+    [future] = client.scatter([value], broadcast=True)
+    shared: Future[Any] = future
+    return shared
+
+
+def _report_progress(
+    client: Client, produced: db.Bag, parts: Sequence[Sequence[str]], progress: Progress | None
+) -> None:
+    """Wait for the map, telling `progress` how many files are done."""
+    futures = futures_of(produced)
+    files = dict(zip([future.key for future in futures], [len(p) for p in parts], strict=False))
+    done, total = 0, sum(len(part) for part in parts)
+    for future in as_completed(futures):
+        done += files.get(future.key, 0)
+        if progress is not None:
+            progress(done, total)
+
+
+def _collection(
+    inputs: Sequence[str],
+    counts: Sequence[tuple[tuple[int, int, int, int], list[Problem]]],
+    feeds: Sequence[list[Entry]],
+) -> Collection[Entry]:
+    collection = Collection[Entry](files=[shown_name(name) for name in inputs])
+    for (records, valid, invalid, unreadable), problems in counts:
+        collection.records += records
+        collection.valid += valid
+        collection.invalid += invalid
+        collection.unreadable += unreadable
+        collection.problems += problems
+    sort_problems(collection)
+    union = {entry.id: entry for entries in feeds for entry in entries}
+    collection.accepted = newest_first(list(union.values()))
+    collection.held_back = collection.valid - len(collection.accepted)
+    return collection
