@@ -85,7 +85,7 @@ def open_cluster(request: ExportRequest, feed: FeedConfig) -> Iterator[DaskEngin
                         n_workers=max(request.jobs, 1),
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address=":0",  # any free port: never "8787 is in use"
                         silence_logs=logging.ERROR,
                     )
                 )
