@@ -263,15 +263,11 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     def start(*args: str, log: str) -> None:
         with open(logs / log, "wb") as sink:
-            started.append(
-                subprocess.Popen(
-                    [dask, *args],
-                    stdout=sink,
-                    stderr=subprocess.STDOUT,
-                    cwd=REPO,
-                    start_new_session=True,
-                )  # fmt: skip
-            )
+            process = subprocess.Popen(
+                [dask, *args], stdout=sink, stderr=subprocess.STDOUT, cwd=REPO,
+                start_new_session=True,
+            )  # fmt: skip
+        started.append(process)
 
     port = address.rsplit(":", 1)[1]
     start("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard", log="s.log")
