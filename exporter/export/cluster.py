@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import dask.bag as db
-from dask.base import compute
 from dask.delayed import delayed
 from distributed import Client, Future, LocalCluster, as_completed, futures_of
 
@@ -63,11 +62,15 @@ from exporter.problems import Problem
 # Files per partition: a task's own cost (scheduling, a round trip) vanishes
 # against checking and rendering this many, and a partition's fragments stay small.
 PARTITION_FILES = 256
+# Feed heads per task.
+HEAD_BATCH = 200
 # How long the client waits for a scheduler that does not answer.
 CONNECT_TIMEOUT = "10s"
 
 Position = tuple[int, int, int]  # partition, file in it, record in the file
-FirstUse = tuple[int, Position, CheckedRecord[Entry]]  # uses of a webUrl, the first one
+# A record's webUrl as the duplicate rule's message needs it: where, and its line.
+Use = tuple[str, Position, str, int | None, bool]  # url, position, source, line, deferred
+FirstUse = tuple[int, Use]  # how many records use the webUrl; the first of them
 FeedKey = tuple[str, str]  # (set name, value); ("", "") is the main feed
 Newest = tuple[int | None, list[Entry]]  # how many to keep (None: all), entries
 Membership = tuple[str, str, int | None]  # set name ("": main feed), its field, how many to keep
@@ -130,30 +133,25 @@ class DaskEngine:
         ]
         produced = db.from_sequence(jobs, partition_size=1).map(_run).persist()
         self._produced = produced
-        _report_progress(self.client, produced, parts, progress)
-        firsts = self._shared_urls(produced)
-        merged = produced.map(_merge, firsts, load).persist()
-        counted = merged.map(_counts)
+        # The whole fold is submitted at once: it runs as the map's partitions
+        # finish, while this process reports progress.
+        firsts = delayed(_firsts)(
+            produced.map(_url_uses)
+            .flatten()
+            .foldby(_url_of, _add_use, None, _merge_uses, None)
+            .filter(_shared)
+        )
+        merged = produced.map(_merge, firsts, load)
         newest = (
             merged.map(_memberships, spec.selection, self.keep)
             .flatten()
             .foldby(_feed_of, _add_newest, None, _merge_newest, None)
             .map(_cut)
         )
-        counts, feeds = compute(counted, newest)
+        folded = self.client.compute([merged.map(_counts), newest])
+        _report_progress(produced, parts, progress)
+        counts, feeds = self.client.gather(folded)
         return _collection(inputs, counts, feeds)
-
-    def _shared_urls(self, produced: db.Bag) -> Future[Any]:
-        """The first record of every webUrl that more than one record uses, on
-        the cluster for the partitions to read."""
-        uses = (
-            produced.map(_url_uses)
-            .flatten()
-            .foldby(_url_of, _add_use, None, _merge_uses, None)
-            .filter(_shared)
-        )
-        firsts = {url: (position, record) for url, (_, position, record) in uses.compute()}
-        return _share(self.client, firsts)
 
     def render_missing(
         self, entries: Sequence[Entry], load: LoadSettings, spec: RenderSpec, cache: Cache
@@ -177,7 +175,10 @@ class DaskEngine:
         return list(dict.fromkeys(missing))
 
     def render_heads(self, heads: Sequence[HeadJob]) -> list[Fragment]:
-        return render_heads(heads, None)
+        """On the workers, in batches (a set of many values has thousands)."""
+        batches = [heads[start : start + HEAD_BATCH] for start in range(0, len(heads), HEAD_BATCH)]
+        futures = self.client.map(_heads, batches, pure=False)
+        return [fragment for made in self.client.gather(futures) for fragment in made]
 
 
 def _keep_counts(request: ExportRequest, feed: FeedConfig) -> tuple[Membership, ...]:
@@ -210,41 +211,42 @@ def _run(job: tuple[int, ProduceJob]) -> tuple[int, ProduceResult]:
     return index, run_job(produce_job)
 
 
-def _url_uses(
-    produced: tuple[int, ProduceResult],
-) -> list[tuple[str, Position, CheckedRecord[Entry]]]:
+def _url_uses(produced: tuple[int, ProduceResult]) -> list[Use]:
     index, result = produced
     return [
-        (record.url, (index, file_index, record_index), record)
+        (record.url, (index, file_index, record_index), record.source, record.url_line,
+         record.url_line_deferred)
         for file_index, outcome in enumerate(result.outcomes)
         for record_index, record in enumerate(outcome.records)
         if record.url is not None
-    ]
+    ]  # fmt: skip
 
 
-def _url_of(use: tuple[str, Position, CheckedRecord[Entry]]) -> str:
+def _url_of(use: Use) -> str:
     return use[0]
 
 
-def _add_use(found: FirstUse | None, use: tuple[str, Position, CheckedRecord[Entry]]) -> FirstUse:
-    _, position, record = use
+def _add_use(found: FirstUse | None, use: Use) -> FirstUse:
     if found is None:
-        return 1, position, record
-    count, first, first_record = found
-    if position < first:
-        return count + 1, position, record
-    return count + 1, first, first_record
+        return 1, use
+    count, first = found
+    return count + 1, use if use[1] < first[1] else first
 
 
 def _merge_uses(one: FirstUse | None, other: FirstUse | None) -> FirstUse | None:
     if one is None or other is None:
         return one or other
-    earlier = one if one[1] <= other[1] else other
-    return one[0] + other[0], earlier[1], earlier[2]
+    first = one[1] if one[1][1] <= other[1][1] else other[1]
+    return one[0] + other[0], first
 
 
 def _shared(item: tuple[str, FirstUse]) -> bool:
     return item[1][0] > 1
+
+
+def _firsts(shared: list[tuple[str, FirstUse]]) -> dict[str, Use]:
+    """The first use of each webUrl more than one record uses."""
+    return {url: first for url, (_, first) in shared}
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,16 +259,16 @@ class _Merged:
 
 
 def _merge(
-    produced: tuple[int, ProduceResult],
-    firsts: Mapping[str, tuple[Position, CheckedRecord[Entry]]],
-    load: LoadSettings,
+    produced: tuple[int, ProduceResult], firsts: Mapping[str, Use], load: LoadSettings
 ) -> _Merged:
     """`merge_outcome` over the partition's files, knowing the webUrls that
     records of earlier partitions took (as the earliest: serial -1)."""
     index, result = produced
     part = Collection[Entry]()
-    first_seen = {
-        url: (-1, record) for url, (position, record) in firsts.items() if position[0] < index
+    first_seen: dict[str, tuple[int, CheckedRecord[Entry]]] = {
+        url: (-1, CheckedRecord(source, url, line, (), None, deferred))
+        for url, (_, position, source, line, deferred) in firsts.items()
+        if position[0] < index
     }
     for outcome in result.outcomes:
         merge_outcome(outcome, part, first_seen, load)
@@ -321,6 +323,10 @@ def _cut(item: tuple[FeedKey, Newest]) -> list[Entry]:
     return newest_first(entries)[:kept] if kept is not None else entries
 
 
+def _heads(jobs: Sequence[HeadJob]) -> list[Fragment]:
+    return render_heads(jobs, None)
+
+
 def _pick(part: list[tuple[int, ProduceResult]], wanted: frozenset[str]) -> list[Fragment]:
     return [
         fragment for _, result in part for fragment in result.fragments if fragment.key in wanted
@@ -338,7 +344,7 @@ def _share(client: Client, value: object) -> Future[Any]:
 
 
 def _report_progress(
-    client: Client, produced: db.Bag, parts: Sequence[Sequence[str]], progress: Progress | None
+    produced: db.Bag, parts: Sequence[Sequence[str]], progress: Progress | None
 ) -> None:
     """Wait for the map, telling `progress` how many files are done."""
     futures = futures_of(produced)
