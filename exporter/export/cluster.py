@@ -3,22 +3,24 @@
 1. Map: each partition of input files is checked and rendered on a worker
    (`produce.run_job`, the same function the local engine runs), and the
    outcome stays there, held by the cluster (`persist`).
-2. Fold the webUrls (`Bag.foldby`): the first record of each webUrl used more
-   than once, in input order, comes back to the client; every partition then
-   merges its own outcomes exactly as the local engine does (`merge_outcome`),
-   told which webUrls a partition before it has already taken.
+2. Fold the webUrls (`Bag.foldby`): for each webUrl more than one record
+   uses, where its first record is. Every partition then merges its own
+   outcomes exactly as the local engine does (`merge_outcome`), told which
+   webUrls a partition before it has already taken.
 3. Fold the feeds (`Bag.foldby`): each valid record joins the main feed and
    each set's feed of its values; per feed only the newest entries it can show
    are kept (all of them when it has archive pages). The union of those comes
-   back, as entry summaries, with the counts and the problems of every record.
+   back as entry summaries, with the counts and the problems of every record.
+   Steps 2 and 3 are one graph, submitted with the map: they run as its
+   partitions finish.
 4. The plan runs on the client as it does locally; afterwards only the
    fragments of the planned entries travel to the client, one partition's
-   worth at a time, into its cache (on disk), where the pipeline assembles,
-   verifies and writes the feeds.
+   worth at a time, into its cache (the pack is a file, even with --no-cache),
+   where the pipeline assembles, verifies and writes the feeds.
 
-The client holds entry summaries of the entries it writes, never every
-record's; the fragments wait on the workers until the plan asks for them. The
-workers run without a cache: a cluster export is a cold one.
+The client holds the summaries of the entries it writes, never every record's;
+the fragments wait on the workers until the plan asks for them. The workers
+keep no cache: a cluster export is a cold one.
 """
 
 from __future__ import annotations
