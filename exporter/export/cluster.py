@@ -26,6 +26,7 @@ keep no cache: a cluster export is a cold one.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -126,6 +127,7 @@ class DaskEngine:
                 "--engine dask reads files that every worker can read, not standard input",
                 usage=True,
             )
+        self._check_reachable(inputs)
         parts = [
             tuple(inputs[start : start + PARTITION_FILES])
             for start in range(0, len(inputs), PARTITION_FILES)
@@ -154,6 +156,23 @@ class DaskEngine:
         _report_progress(produced, parts, progress)
         counts, feeds = self.client.gather(folded)
         return _collection(inputs, counts, feeds)
+
+    def _check_reachable(self, inputs: Sequence[str]) -> None:
+        """Every worker can read the first input, under the name this process
+        uses (reports name files as they were given): else one clear line
+        rather than every file reported unreadable."""
+        if not inputs:
+            return
+        seen: dict[str, bool] = self.client.run(os.path.isfile, inputs[0])
+        blind = sorted(worker for worker, found in seen.items() if not found)
+        if blind:
+            raise EngineUnavailable(
+                f"the Dask worker at {blind[0]} cannot read {inputs[0]}"
+                f"{f' (nor can {len(blind) - 1} more)' if len(blind) > 1 else ''}: "
+                "input paths must name the same files on every worker (shared storage; "
+                "an absolute path, or workers started in this folder)",
+                usage=True,
+            )
 
     def render_missing(
         self, entries: Sequence[Entry], load: LoadSettings, spec: RenderSpec, cache: Cache

@@ -147,6 +147,16 @@ def test_the_cluster_writes_the_local_engines_bytes(
         assert any("/archive/" in name for name in local)
 
 
+def test_standard_output_gets_the_same_feed(site: Path, tmp_path: Path, scheduler: str) -> None:
+    options = ("--format", "rss", "--output", "-", "--limit", "30")
+    code, local = export(site, tmp_path / "local", *options)
+    assert code == 0, local
+    code, distributed = export(site, tmp_path / "dask", "--scheduler", scheduler, *options)
+    assert code == 0, distributed
+    assert "<rss" in local and local.count("<item>") == 30
+    assert distributed == local
+
+
 def test_an_own_local_cluster_of_jobs_workers(site: Path, tmp_path: Path) -> None:
     """Without --scheduler the engine starts (and stops) a LocalCluster of --jobs workers."""
     code, local_report = export(site, tmp_path / "local")
@@ -298,6 +308,22 @@ def test_a_scheduler_and_workers_in_their_own_processes(
     assert code == 0, dask_report
     assert files(tmp_path / "dask") == files(tmp_path / "local")
     assert dask_report == local_report
+
+
+def test_inputs_the_workers_cannot_read_are_one_line(
+    site: Path, tmp_path: Path, processes: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers run in the repository; `records/...` relative to another
+    folder names nothing there."""
+    (tmp_path / "records").symlink_to(site / "records")
+    monkeypatch.chdir(tmp_path)
+    code, output = run("export", "records", "--out", "out", "--config", str(site / "feed.toml"),
+                       "--no-cache", "--scheduler", processes)  # fmt: skip
+    assert code == 2, output
+    assert len(output.strip().splitlines()) == 1, output
+    assert "cannot read records/0000000.md" in output
+    assert "(nor can 1 more)" in output
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.slow
