@@ -23,6 +23,7 @@ from exporter.check.atom_elements import (
     check_person,
     check_reference,
 )
+from exporter.check.atom_entries import check_unique_ids
 from exporter.check.atom_extensions import check_extensions, check_unknown_namespaces
 from exporter.check.atom_links import (
     check_alternates,
@@ -272,7 +273,7 @@ def _check_feed(feed: etree._Element, findings: Findings) -> None:
     # Computed once: per entry it would make the check quadratic in entries.
     feed_has_author = any(name == "author" for _, name in children)
     ids = [_check_entry(entry, feed_has_author, findings) for entry in entries]
-    _check_unique_ids(ids, findings)
+    check_unique_ids(ids, findings)
 
 
 NamedChildren = list[tuple[etree._Element, str]]
@@ -375,19 +376,3 @@ def _check_entry(
 
 def _source_has_author(sources: list[etree._Element]) -> bool:
     return any(atom_children(source, "author") for source in sources)
-
-
-def _check_unique_ids(ids: list[etree._Element | None], findings: Findings) -> None:
-    seen: set[str] = set()
-    for element in ids:
-        if element is None:
-            continue
-        value = direct_text(element).strip()
-        if value in seen:
-            findings.warning(
-                "atom-duplicate-entry-id",
-                element,
-                f"Two entries share the id {value!r}; readers treat them as one entry: "
-                "give each entry its own id.",
-            )
-        seen.add(value)
