@@ -23,7 +23,7 @@ from exporter.check.atom_elements import (
     check_person,
     check_reference,
 )
-from exporter.check.atom_entries import check_unique_ids
+from exporter.check.atom_entries import check_distinct_updated, check_unique_ids
 from exporter.check.atom_extensions import check_extensions, check_unknown_namespaces
 from exporter.check.atom_links import (
     check_alternates,
@@ -115,6 +115,7 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
         findings.problems.extend(hub_problems(hubs, context.source, judge_syntax=False))
     else:
         _check_entry(root, False, findings)
+        check_distinct_updated([root], findings)
     findings.problems.extend(schema_problems(tree, findings))
     return findings.problems
 
@@ -274,6 +275,7 @@ def _check_feed(feed: etree._Element, findings: Findings) -> None:
     feed_has_author = any(name == "author" for _, name in children)
     ids = [_check_entry(entry, feed_has_author, findings) for entry in entries]
     check_unique_ids(ids, findings)
+    check_distinct_updated(entries, findings)
 
 
 NamedChildren = list[tuple[etree._Element, str]]
