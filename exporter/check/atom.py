@@ -23,6 +23,7 @@ from exporter.check.atom_elements import (
     check_person,
     check_reference,
 )
+from exporter.check.atom_entries import check_distinct_updated, check_unique_ids
 from exporter.check.atom_extensions import check_extensions, check_unknown_namespaces
 from exporter.check.atom_links import (
     check_alternates,
@@ -114,6 +115,7 @@ def check_atom(tree: etree._ElementTree, context: CheckContext) -> list[Problem]
         findings.problems.extend(hub_problems(hubs, context.source, judge_syntax=False))
     else:
         _check_entry(root, False, findings)
+        check_distinct_updated([root], findings)
     findings.problems.extend(schema_problems(tree, findings))
     return findings.problems
 
@@ -272,7 +274,8 @@ def _check_feed(feed: etree._Element, findings: Findings) -> None:
     # Computed once: per entry it would make the check quadratic in entries.
     feed_has_author = any(name == "author" for _, name in children)
     ids = [_check_entry(entry, feed_has_author, findings) for entry in entries]
-    _check_unique_ids(ids, findings)
+    check_unique_ids(ids, findings)
+    check_distinct_updated(entries, findings)
 
 
 NamedChildren = list[tuple[etree._Element, str]]
@@ -375,19 +378,3 @@ def _check_entry(
 
 def _source_has_author(sources: list[etree._Element]) -> bool:
     return any(atom_children(source, "author") for source in sources)
-
-
-def _check_unique_ids(ids: list[etree._Element | None], findings: Findings) -> None:
-    seen: set[str] = set()
-    for element in ids:
-        if element is None:
-            continue
-        value = direct_text(element).strip()
-        if value in seen:
-            findings.warning(
-                "atom-duplicate-entry-id",
-                element,
-                f"Two entries share the id {value!r}; readers treat them as one entry: "
-                "give each entry its own id.",
-            )
-        seen.add(value)

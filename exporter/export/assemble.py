@@ -3,10 +3,11 @@
 Every fragment was verified with every `check` rule when it was made, and the
 head (the feed's document without entries) when it was made; what remains are
 the rules that span entries, run here on every assembled feed: unique ids,
-newest-first order, the feed's date against its entries', and size. The
-findings of the fragments are moved to where they land in the file, so that
-the findings reported for a feed are the findings `feed-exporter check` reports
-for the written file (a test holds the two equal).
+newest-first order, the feed's date against its entries', two Atom entries
+with one `<updated>` (the `check` rule itself, on the dates as written), and
+size. The findings of the fragments are moved to where they land in the file,
+so that the findings reported for a feed are the findings `feed-exporter check`
+reports for the written file (a test holds the two equal).
 
 A feed already written is the best place to find its unchanged entries: its
 `Layout` (kept with the cache) says where each entry is, so a run of entries
@@ -20,19 +21,20 @@ from __future__ import annotations
 import os
 import struct
 from array import array
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 
 import orjson
 
+from exporter.check.atom_entries import duplicate_updated
 from exporter.check.checker import size_problems
 from exporter.export.fragments import decode_findings, placed
 from exporter.export.plan import FeedPlan
 from exporter.export.store import Cache, Location
 from exporter.problems import Problem
-from exporter.render.dates import latest
+from exporter.render.dates import date_text, latest
 from exporter.render.pieces import SEPARATORS, open_ends
 from exporter.timings import count
 from exporter.write.sink import Sink, signature
@@ -213,7 +215,7 @@ def assemble(
         if problem.line is not None and problem.line >= cut:
             problem = replace(problem, line=problem.line + shift)
         problems.append(problem)
-    problems += spanning_problems(plan)
+    problems += spanning_problems(plan, _entry_lines(layout, first, name))
     return Assembled(sink.size, _finish(problems, sink.size, file_name), layout, first)
 
 
@@ -277,9 +279,21 @@ def _entries(
     return line
 
 
-def spanning_problems(plan: FeedPlan) -> list[Problem]:
-    """The rules that span entries. Planning makes them hold; a breach is our bug."""
-    problems: list[Problem] = []
+def _entry_lines(layout: Layout, first: int, format_name: str) -> list[int]:
+    """The line each entry of the feed starts on, the first on `first`."""
+    gap = SEPARATORS[format_name].count(b"\n")
+    starts = []
+    for lines in layout.lines:
+        starts.append(first)
+        first += lines + gap
+    return starts
+
+
+def spanning_problems(plan: FeedPlan, starts: Sequence[int]) -> list[Problem]:
+    """The rules that span entries, each starting on its line in `starts`.
+    Planning makes unique ids, order and the feed's date hold (a breach is our
+    bug); entries' dates come from the records (`_same_updated`)."""
+    problems = _same_updated(plan, starts) if plan.format_name == "atom" else []
     seen: set[str] = set()
     for entry in plan.entries:
         if entry.id in seen:
@@ -294,6 +308,26 @@ def spanning_problems(plan: FeedPlan) -> list[Problem]:
         problems.append(
             _bug(plan, "export-feed-date", "the feed's date is not its newest entry change")
         )
+    return problems
+
+
+def _same_updated(plan: FeedPlan, starts: Sequence[int]) -> list[Problem]:
+    """W3C's DuplicateUpdated, as `check` reports it on the written file, with a
+    hint naming the records. Their dates are the truth: none is moved to make
+    the feed pass (two posts may well have changed in the same second)."""
+    written = [
+        (line, (date_text(entry.changed_at),))
+        for line, entry in zip(starts, plan.entries, strict=True)
+    ]
+    problems = []
+    for repeat in duplicate_updated(written, plan.file_name):
+        earlier, entry = plan.entries[repeat.earlier], plan.entries[repeat.entry]
+        hint = (
+            f"the records {earlier.id} in {earlier.source} and {entry.id} in {entry.source} "
+            "have this date: set their modifiedDateTime (or publishedDateTime) to when each "
+            "really changed"
+        )
+        problems.append(replace(repeat.problem, hint=hint))
     return problems
 
 

@@ -9,12 +9,14 @@ earlier run assemble into the very bytes one render of the whole feed gives.
 
 Fragments are rendered in batches inside a probe document: a fixed head built
 from the entry settings, the batch's entries (never two with one id, so the
-rules that span entries stay silent), and the tail. What the checker reports
-inside an entry's lines (or, for JSON Feed, under its `/items/N` pointer)
-belongs to that entry, kept relative to it; the probe's own head is not ours to
-judge (the real head is verified when a feed is assembled). A batch with an
-error, or with a finding that cannot be placed, is verified again one entry at
-a time, so each fragment carries exactly its own findings.
+unique-id rules stay silent; what the rule comparing entries' dates says of a
+batch is dropped, it is run on each assembled feed), and the tail. What the
+checker reports inside an entry's lines (or, for JSON Feed, under its
+`/items/N` pointer) belongs to that entry, kept relative to it; the probe's own
+head is not ours to judge (the real head is verified when a feed is
+assembled). A batch with an error, or with a finding that cannot be placed, is
+verified again one entry at a time, so each fragment carries exactly its own
+findings.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 
 import orjson
 
+from exporter.check.atom_entries import DUPLICATE_UPDATED
 from exporter.check.checker import check_bytes
 from exporter.check.context import CheckContext
 from exporter.config import EntrySettings, FeedConfig
@@ -40,6 +43,11 @@ from exporter.render.pieces import SEPARATORS, split, split_entries
 # The probe's head: fixed, so a fragment's findings depend on nothing but its key.
 PROBE_SITE = "https://feed-exporter.invalid/"
 _ITEM = re.compile(r"/items/(\d+)(?![0-9])")
+# A rule that compares an entry with the others of its feed: in a probe those are
+# whatever shares the batch, so it is run on each assembled feed instead
+# (`assemble.spanning_problems`). The unique-id rules need no such care: no batch
+# holds two entries with one id.
+_SPANNING = frozenset({DUPLICATE_UPDATED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +237,8 @@ def verify_entries(probe: Probe, bodies: Sequence[bytes]) -> list[tuple[Finding,
     the head or tail are the probe's own. A batch with an error, or with a
     finding that cannot be placed, is verified again one entry at a time."""
     document = probe.head + SEPARATORS[probe.format_name].join(bodies) + probe.tail
-    problems = verify(document, probe.file_name, probe.public_url, probe.now)
+    found = verify(document, probe.file_name, probe.public_url, probe.now)
+    problems = [problem for problem in found if problem.rule not in _SPANNING]
     if len(bodies) > 1 and any(p.is_error or p.line is None for p in problems):
         return [found for body in bodies for found in verify_entries(probe, [body])]
     starts = _entry_lines(probe, bodies)

@@ -27,6 +27,13 @@ def utc_seconds(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
+def date_text(moment: datetime) -> str:
+    """A moment as the Atom `<updated>` of an entry holds it: feedgen writes the
+    `isoformat()` of the view's UTC, whole-second date. Export compares entries'
+    dates as written on this text, without parsing the feed it assembles."""
+    return utc_seconds(moment).isoformat()
+
+
 def articles_updated(articles: Sequence[Article]) -> datetime:
     """`feed_updated` computed from articles, before any view is built."""
     return latest([changed_at(article.published_at, article.modified_at) for article in articles])

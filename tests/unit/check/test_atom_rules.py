@@ -144,6 +144,12 @@ BROKEN = [
         "<id>https://example.com/post-2</id>",
         "<id>tag:example.com,2024-01-31:post-1</id>",
     ),
+    (
+        "atom-duplicate-updated",
+        "warning",
+        "<updated>2024-01-31T13:00:00.5Z</updated>",
+        "<updated>2024-01-31T12:00:00Z</updated>",
+    ),
     ("atom-invalid-date", "error", "2024-01-30T08:00:00+01:00", "2024-01-30 08:00:00"),
     ("atom-implausible-date", "warning", "2024-01-30T08:00:00+01:00", "2099-01-30T08:00:00+01:00"),
     (
@@ -395,6 +401,82 @@ def test_feed_author_covers_every_entry_and_entry_author_suffices() -> None:
     assert problems == ["atom-missing-author", "atom-missing-author"]
 
 
+# --- DuplicateUpdated: W3C's testcases/atom/3.3/duplicate-updated.xml -----------------
+
+SECOND_UPDATED = "<updated>2024-01-31T13:00:00.5Z</updated>"
+
+
+def _line_of(text: str, feed: str) -> int:
+    return feed[: feed.index(text)].count("\n") + 1
+
+
+def test_two_entries_with_one_updated_text_are_a_warning_on_the_second() -> None:
+    same = variant(SECOND_UPDATED, "<updated>2024-01-31T12:00:00Z</updated>")
+    problems = check(same)
+    assert [(p.rule, p.severity, p.line) for p in problems] == [
+        ("atom-duplicate-updated", Severity.WARNING, _line_of("<entry>\n    <title type=", same))
+    ]
+    first_entry = _line_of("<entry>", same)
+    assert problems[0].message == (
+        f"This entry's <updated> '2024-01-31T12:00:00Z' is the same as the entry's on line "
+        f"{first_entry}, as if both changed in the same second: give each entry the moment "
+        "it last changed (nothing needs fixing if they did)."
+    )
+
+
+def test_every_later_entry_with_the_text_is_reported_against_the_first() -> None:
+    head, rest = FEED.split("<entry>", 1)
+    entry = "<entry>" + rest.split("</entry>", 1)[0] + "</entry>\n  "
+    three = head + "".join(entry.replace("post-1", f"post-{i}") for i in range(3)) + "</feed>\n"
+    entry_lines = [n for n, line in enumerate(three.splitlines(), 1) if "<entry>" in line]
+    problems = check(three)
+    assert [(p.rule, p.line) for p in problems] == [
+        ("atom-duplicate-updated", entry_lines[1]),
+        ("atom-duplicate-updated", entry_lines[2]),
+    ]
+    assert all(f"on line {entry_lines[0]}," in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    "same_instant",
+    [
+        "2024-01-31T12:00:00+00:00",  # the W3C validator compares the text as written
+        "2024-01-31T13:00:00+01:00",
+        "2024-01-31T12:00:00.0Z",
+    ],
+)
+def test_one_instant_written_two_ways_is_no_repeat(same_instant: str) -> None:
+    assert check(variant(SECOND_UPDATED, f"<updated>{same_instant}</updated>")) == []
+
+
+def test_only_entries_are_compared_not_the_feed_or_a_source() -> None:
+    # The feed's own <updated> equals the first entry's in FEED already.
+    source = (
+        "<source><id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id><title>S</title>"
+        "<updated>2024-01-31T13:00:00.5Z</updated></source>"
+    )
+    assert check(variant("<summary>Short</summary>", "<summary>Short</summary>" + source)) == []
+
+
+def test_a_value_given_twice_in_one_entry_is_reported_besides_the_duplicate() -> None:
+    twice = variant(SECOND_UPDATED, SECOND_UPDATED * 2)
+    problems = check(twice)
+    assert [(p.rule, p.severity) for p in problems] == [
+        ("atom-duplicate-element", Severity.ERROR),
+        ("atom-duplicate-updated", Severity.WARNING),
+    ]
+    assert problems[1].message == (
+        "This entry has the <updated> '2024-01-31T13:00:00.5Z' twice: keep one."
+    )
+    entry = FEED[FEED.index("<entry>") : FEED.index("</entry>") + len("</entry>")]
+    document = entry.replace(
+        "<entry>",
+        '<entry xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">'
+        "<author><name>A</name></author>",
+    ).replace("</updated>", "</updated><updated>2024-01-31T12:00:00Z</updated>")
+    assert [p.rule for p in check(document)] == ["atom-duplicate-element", "atom-duplicate-updated"]
+
+
 def test_source_without_required_elements_is_a_warning() -> None:
     broken = variant(
         "<summary>Short</summary>", "<summary>Short</summary><source><title>S</title></source>"
@@ -509,7 +591,12 @@ def test_large_feed_is_checked_in_linear_time() -> None:
     entry; linear takes ~1-2 s)."""
     head, rest = FEED.split("<entry>", 1)
     entry = "<entry>" + rest.split("</entry>", 1)[0] + "</entry>\n"
-    entries = "".join(entry.replace("post-1", f"post-{i}") for i in range(3000))
+    entries = "".join(
+        entry.replace("post-1", f"post-{i}").replace(
+            "2024-01-31T12:00:00Z", f"2024-01-31T12:{i // 60 % 60:02d}:{i % 60:02d}Z"
+        )
+        for i in range(3000)
+    )
     started = time.perf_counter()
     problems = check(head + entries + "</feed>")
     elapsed = time.perf_counter() - started

@@ -104,6 +104,26 @@ def test_findings_land_where_check_finds_them_in_the_assembled_feed(name: str) -
         assert all("/items/2" in p.message or "/items/" not in p.message for p in found)
 
 
+def test_an_entry_dated_like_its_batch_neighbour_carries_no_finding_of_it() -> None:
+    """Two entries with one <updated> draw a warning on the feed that holds both
+    (W3C's DuplicateUpdated), but a batch is not a feed: the fragment made beside
+    its twin is the fragment made alone, and the feed is judged when assembled."""
+    twins = [article(1), article(2, publishedDateTime="2021-02-02T04:31:00Z"), article(3)]
+    batch = make_fragments("atom", twins, keys(twins), SETTINGS, NOW)
+    alone = [make_fragments("atom", [a], keys([a]), SETTINGS, NOW)[0] for a in twins]
+    assert batch == alone
+    assert all(fragment.findings == () for fragment in batch)
+
+    feed = probe_feed(SETTINGS)
+    document = assembled("atom", batch, feed, articles_updated(twins))
+    context = CheckContext(source="atom.xml", base=feed.url_for("atom"), now=NOW)
+    [problem] = check_bytes(document, context)
+    second = document[: document.index(b"<id>https://news.example.com/articles/2<")]
+    assert problem.rule == "atom-duplicate-updated"
+    assert problem.line == second.count(b"\n")  # the second entry's <entry> line
+    assert "'2021-02-02T04:31:00+00:00'" in problem.message
+
+
 def _corrupting(format_name: str, bad_id: str) -> FeedFormat:
     """A renderer that slips an undefined element into one entry (a bug to catch)."""
     original = FORMATS[format_name]
