@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -31,6 +32,14 @@ WORKER_DIED = (
 )
 
 
+def _start_worker(parent: int) -> None:
+    """Ctrl-C reaches every process of the terminal's process group: the parent
+    alone handles it (it cancels the work and exits 130); a worker that raised
+    KeyboardInterrupt too would print a traceback and break the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_with_parent(parent)
+
+
 def _leave_with_parent(parent: int) -> None:
     def watch() -> None:
         while os.getppid() == parent:
@@ -41,9 +50,7 @@ def _leave_with_parent(parent: int) -> None:
 
 
 def new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=jobs, initializer=_leave_with_parent, initargs=(os.getpid(),)
-    )
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 class LazyPool(Executor):
@@ -65,6 +72,10 @@ class LazyPool(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        # Interrupted or failed: drop the queued work instead of finishing it.
+        self.shutdown(wait=True, cancel_futures=kind is not None)
 
 
 @contextmanager
@@ -96,9 +107,14 @@ def ordered_map(
         if pool is None:
             pool = stack.enter_context(new_pool(jobs))
         window: deque[Future[Result]] = deque()
-        for task in tasks:
-            window.append(pool.submit(function, task))
-            if len(window) >= jobs * ahead:
+        try:
+            for task in tasks:
+                window.append(pool.submit(function, task))
+                if len(window) >= jobs * ahead:
+                    yield window.popleft().result()
+            while window:
                 yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+        except BaseException:  # Ctrl-C, or a failure: what has not started never will
+            for future in window:
+                future.cancel()
+            raise

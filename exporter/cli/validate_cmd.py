@@ -10,6 +10,8 @@ import click
 
 from exporter.cli.options import (
     Progress,
+    color_choice,
+    color_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
@@ -31,6 +33,7 @@ from exporter.workers import WORKER_DIED
 @output_format
 @load_bounds
 @jobs_option
+@color_option
 @verbosity
 def validate(
     paths: tuple[str, ...],
@@ -38,6 +41,7 @@ def validate(
     max_file_size: int,
     max_depth: int,
     jobs: int | None,
+    color: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -67,6 +71,9 @@ def validate(
         progress.close()
         click.echo(f"feed-exporter validate: error: {WORKER_DIED}", err=True)
         sys.exit(1)  # not every record was checked: never a pass
+    except KeyboardInterrupt:
+        progress.close(finished=False)
+        raise
     finally:
         progress.close()
     problems = list(collection.problems)
@@ -86,7 +93,7 @@ def validate(
         for name in collection.files:
             if name not in failed:
                 click.echo(f"{name}: ok", err=True)
-    write_report(report, output_format, sys.stdout)
+    write_report(report, output_format, sys.stdout, color_choice(color))
     dump_if_requested()
     sys.exit(1 if report.errors else 0)
 

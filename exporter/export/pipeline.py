@@ -44,6 +44,7 @@ from exporter.load.sources import STDIN, discover
 from exporter.problems import Problem, problem_from_dict
 from exporter.render import get_format
 from exporter.timings import stage
+from exporter.words import counted
 from exporter.workers import WORKER_DIED, worker_pool
 from exporter.write.sink import Sink, WriteFailed, deliver_all, signature
 
@@ -115,7 +116,7 @@ def _export(
     if changed_ids:
         result.status = ExportStatus.REJECTED
         result.reason = (
-            f"{changed_ids} published entr{'y' if changed_ids == 1 else 'ies'} would change "
+            f"{counted(changed_ids, 'published entry', 'published entries')} would change "
             "id (id-changed): keep the old webUrl, or pass --allow-id-change"
         )
         return result
@@ -185,7 +186,7 @@ def _refused(request: ExportRequest, collection: Collection[Entry]) -> ExportRes
     )
     if request.strict and (collection.invalid or collection.unreadable):
         result.status = ExportStatus.REJECTED
-        result.reason = f"--strict: {result.skipped} record(s) rejected"
+        result.reason = f"--strict: {counted(result.skipped, 'record')} rejected"
     elif not collection.accepted:
         # A wrong path or a broken batch of records must not replace published
         # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
@@ -246,7 +247,7 @@ def _complete(
         )
         if changed:
             return locations, (
-                f"{changed[0]} changed while the export ran ({len(changed)} file(s)): "
+                f"{changed[0]} changed while the export ran ({counted(len(changed), 'file')}): "
                 "nothing written; run it again"
             )
     heads = [

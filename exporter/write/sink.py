@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from exporter.interrupts import interrupts_deferred, mark_written
 from exporter.write.atomic import AtomicFile, sync_folders
 
 _COMPARE = 8 << 20  # bytes compared (or copied through this process) per read
@@ -148,8 +149,12 @@ def deliver_all(sinks: Sequence[Sink], stdout: BinaryIO | None) -> None:
     error at this last step still leaves all previous feeds untouched."""
     for sink in sinks:
         sink.prepare()
-    for sink in sinks:
-        sink.deliver(stdout)
-    sync_folders(s.target.parent for s in sinks if s.target is not None and not s.kept)
-    if stdout is not None:
-        stdout.flush()
+    # Ctrl-C before this point leaves every previous feed (the temporary files
+    # are removed as the sinks close); during the renames it waits for them.
+    with interrupts_deferred():
+        for sink in sinks:
+            sink.deliver(stdout)
+        sync_folders(s.target.parent for s in sinks if s.target is not None and not s.kept)
+        if stdout is not None:
+            stdout.flush()
+        mark_written()
