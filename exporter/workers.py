@@ -35,8 +35,10 @@ WORKER_DIED = (
 def _start_worker(parent: int) -> None:
     """Ctrl-C reaches every process of the terminal's process group: the parent
     alone handles it (it cancels the work and exits 130); a worker that raised
-    KeyboardInterrupt too would print a traceback and break the pool."""
+    KeyboardInterrupt too would print a traceback and break the pool. Workers
+    are forked with SIGINT blocked (`_Pool.submit`): ignore it, then unblock."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _leave_with_parent(parent)
 
 
@@ -49,8 +51,35 @@ def _leave_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C waits while the block runs (only the main thread receives it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+class _Pool(ProcessPoolExecutor):
+    """The workers are forked at the first submit. A KeyboardInterrupt half-way
+    through that would leave forked workers the pool does not know about, and
+    Python's exit would wait for them forever; a worker forked while SIGINT is
+    deliverable could die of it before ignoring it. So SIGINT is held back
+    while tasks are submitted: it arrives once the pool is whole."""
+
+    def submit(
+        self, fn: Callable[..., Result], /, *args: object, **kwargs: object
+    ) -> Future[Result]:
+        with _sigint_held():
+            return super().submit(fn, *args, **kwargs)
+
+
 def new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
+    return _Pool(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 class LazyPool(Executor):
