@@ -108,7 +108,7 @@ def check(
     detected from the content (.opml files are always OPML). In a folder, archive
     links (RFC 5005) and JSON Feed next_url are also followed between the files.
     Exit 0 when no file has an error, 1 otherwise (also on warnings with --strict),
-    2 on usage errors.
+    2 on usage errors, 130 when interrupted (Ctrl-C).
 
     \b
     Examples:

@@ -62,7 +62,7 @@ def diff(
 
     \b
     Exit codes: 0 no differences; 1 differences (of the --fail-on kinds), or a
-    feed that cannot be read; 2 usage error.
+    feed that cannot be read; 2 usage error; 130 interrupted (Ctrl-C).
 
     \b
     Examples:

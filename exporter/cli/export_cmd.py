@@ -241,7 +241,8 @@ def export(
     permission denied, another export busy with --out; previous feeds
     untouched); 2 usage or configuration error; 3 our own output failed
     verification (a bug; nothing written); 4 (--ping) feeds written, but a hub
-    could not be notified.
+    could not be notified; 130 interrupted (Ctrl-C): nothing written unless the
+    feeds were already in place, as the last line says.
 
     \b
     Examples:

@@ -50,7 +50,7 @@ def validate(
     PATHS are files or folders (walked recursively; .md, .markdown, .txt with
     YAML front matter, .json, .jsonl) or - for JSON Lines on standard input.
     Default: seeds/. Exit 0 when every record is valid, 1 when any record or
-    file is not, 2 on usage errors.
+    file is not, 2 on usage errors, 130 when interrupted (Ctrl-C).
 
     \b
     Examples:
