@@ -165,12 +165,13 @@ def collect(
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
     keep_articles: bool = False,
+    exclude: Sequence[str] = (),
 ) -> Collection[Article]:
     """Check every record below `paths` against the contract; `accepted` holds
     the articles of the valid ones when asked (`validate` does not: on large
     inputs they are most of the memory)."""
     settings = settings or LoadSettings()
-    inputs = discover(paths)
+    inputs = discover(paths, exclude=exclude)
     # `files` uses the names problems carry, so reports match problems to inputs
     result: Collection[Article] = Collection(files=[shown_name(name) for name in inputs])
     first_seen: dict[str, tuple[int, CheckedRecord[Article]]] = {}

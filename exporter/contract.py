@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator, ValidationError
 
 # Both are light (standard library only): contract runs on every `validate`.
+from exporter.foreign_fields import foreign_field_hint
 from exporter.iri import is_valid_absolute_iri
 from exporter.model import parse_datetime
 from exporter.problems import Problem, json_pointer
 from exporter.records import Record, ScalarOrigin
 from exporter.resources import load_json_schema
+from exporter.url_advice import url_advice
 
 SCHEMA_NAME = "article.schema.json"
 
@@ -104,11 +106,19 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     return "`" + ".".join(str(p) for p in path) + "`" if path else "the record"
 
 
-def _type_hint(origin: ScalarOrigin | None, expected: str) -> str | None:
+def _type_hint(
+    origin: ScalarOrigin | None, expected: str, path: tuple[str | int, ...]
+) -> str | None:
     """Quoting only helps where a string is wanted: for `quality: 5.5` it would
-    turn one wrong type into another."""
+    turn one wrong type into another. Nor for a value left empty (`title:`):
+    `""` would only be the next error, an empty text."""
     if origin is None or expected != "string" or origin.kind in ("timestamp", "date"):
         return None
+    if origin.kind == "null" and not origin.text:
+        name = str(path[-1]) if path else "value"
+        if len(path) == 1 and name in schema().get("required", ()):
+            return f"`{name}` is required text: write it after `{name}:`"
+        return f"write the text after `{name}:`, or delete the line"
     return f'YAML read {origin.text!r} as {_KIND_WORDS[origin.kind]}; quote it: "{origin.text}"'
 
 
@@ -126,7 +136,9 @@ def _explain(
         allowed = list(error.schema.get("properties", {}))
         for extra in sorted(set(error.instance) - set(allowed)):
             close = difflib.get_close_matches(extra, allowed, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else None
+            hint = foreign_field_hint(extra) if not path else None
+            if hint is None and close:
+                hint = f"did you mean `{close[0]}`?"
             yield (*path, extra), "unknown-field", f"unknown field `{extra}`", hint
     elif keyword == "type":
         expected = str(error.validator_value)
@@ -136,17 +148,26 @@ def _explain(
             path,
             "wrong-type",
             f"{name} must be {_article(expected)}, not {actual}",
-            _type_hint(origin, expected),
+            _type_hint(origin, expected, path),
         )
     elif keyword == "pattern":
         rule, text = _pattern_rules().get(
             str(error.validator_value), ("invalid-value", "has an invalid form")
         )
-        yield path, rule, f"{name} {text}", None
+        advice = url_advice(error.instance) if rule == "url-scheme" else None
+        if advice is not None:
+            yield path, advice[0], f"{name} {advice[1]}", advice[2]
+        else:
+            echo = f" (got {error.instance!r})" if rule == "url-scheme" else ""
+            yield path, rule, f"{name} {text}{echo}", None
     elif keyword == "format":
         rule, text = _FORMAT_RULES.get(
             str(error.validator_value), ("invalid-value", "has an invalid form")
         )
+        advice = url_advice(error.instance) if rule == "invalid-url" else None
+        if advice is not None:
+            yield path, advice[0], f"{name} {advice[1]}", advice[2]
+            return
         origin = record.origins.get(json_pointer(path))
         hint = None
         if origin is not None and origin.kind == "date":
@@ -317,8 +338,12 @@ def _check_url(
     record: Record, found: list[Problem], value: Any, at: FieldPath, name: str | int
 ) -> None:
     if isinstance(value, str) and not is_valid_absolute_iri(value):
-        text = f"is not a valid URL (got {value!r}); a port must be a number up to 65535"
-        found.append(_edge_problem(record, (*at, name), "invalid-url", text))
+        rule, text, hint = url_advice(value) or (
+            "invalid-url",
+            f"is not a valid URL (got {value!r}); a port must be a number up to 65535",
+            None,
+        )
+        found.append(_edge_problem(record, (*at, name), rule, text, hint))
 
 
 def _check_image_urls(record: Record, found: list[Problem], images: Any, at: FieldPath) -> None:
@@ -328,7 +353,9 @@ def _check_image_urls(record: Record, found: list[Problem], images: Any, at: Fie
                 _check_url(record, found, image.get("url"), (*at, index), "url")
 
 
-def _edge_problem(record: Record, path: FieldPath, rule: str, text: str) -> Problem:
+def _edge_problem(
+    record: Record, path: FieldPath, rule: str, text: str, hint: str | None = None
+) -> Problem:
     pointer = json_pointer(path)
     return Problem(
         path=record.source,
@@ -336,6 +363,7 @@ def _edge_problem(record: Record, path: FieldPath, rule: str, text: str) -> Prob
         message=f"{_field_name(path)} {text}",
         line=record.line_of(pointer),
         pointer=pointer,
+        hint=hint,
     )
 
 

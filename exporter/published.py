@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -104,17 +104,18 @@ def read_published(
     wanted: Callable[[str], bool] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     known: Callable[[str], PublishedFeed | None] | None = None,
+    main_names: Mapping[str, str] = FEED_FILE_NAMES,
 ) -> Published:
     """The feeds of a file or a folder (nothing, for a path that does not exist).
     In a folder, only the files whose relative name is `wanted` are read, and
     a file `known` already answers for (what an export remembers it wrote) is
     not parsed. A single file is named after the main feed of its format
-    (`atom.xml`), so it pairs with that feed."""
+    (`main_names`: `atom.xml` unless feed.urls names it), so it pairs with that feed."""
     found = Published()
     if not path.exists():
         return found
     if not path.is_dir():
-        feed = read_feed(path, None, max_bytes)
+        feed = read_feed(path, None, max_bytes, main_names)
         if isinstance(feed, Problem):
             found.problems.append(feed)
         else:
@@ -133,7 +134,10 @@ def read_published(
 
 
 def read_feed(
-    path: Path, name: str | None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    name: str | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    main_names: Mapping[str, str] = FEED_FILE_NAMES,
 ) -> PublishedFeed | Problem:
     """One feed file; `name` None names it after the main feed of its format.
     A problem (rule `published-unreadable`) when it cannot be read as a feed.
@@ -150,7 +154,7 @@ def read_feed(
         return _unreadable(source, parsed)
     format_name, entries = parsed
     if name is None:
-        name = FEED_FILE_NAMES.get(format_name, path.name)
+        name = main_names.get(format_name, path.name)
     return PublishedFeed(source, name, format_name, tuple(e for e in entries if e.id))
 
 

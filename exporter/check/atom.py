@@ -15,17 +15,20 @@ from lxml import etree
 
 from exporter.check.atom_common import ATOM, ATOM_03, XML, atom_children
 from exporter.check.atom_elements import (
+    check_blank_attributes,
     check_category,
     check_date,
+    check_generator,
     check_id,
     check_person,
     check_reference,
 )
-from exporter.check.atom_extensions import check_extensions
+from exporter.check.atom_extensions import check_extensions, check_unknown_namespaces
 from exporter.check.atom_links import (
     check_alternates,
     check_link,
     check_self,
+    check_self_in_any_namespace,
     relation,
 )
 from exporter.check.atom_schema import schema_problems
@@ -127,6 +130,10 @@ def _wrong_namespace(root: etree._Element, namespace: str, findings: Findings) -
         root,
         f'The root <{qname(root)[1]}> {what}: Atom 1.0 needs xmlns="{ATOM}".',
     )
+    # Fixing the namespace is not enough when the feed has no self link either: say
+    # so now (the Atom 0.3 format is another vocabulary, its links are not judged).
+    if namespace != ATOM_03 and qname(root)[1] == "feed":
+        check_self_in_any_namespace(root, findings)
 
 
 _XML_LANG = f"{{{XML}}}lang"
@@ -177,6 +184,7 @@ def _check_tree(root: etree._Element, findings: Findings) -> None:
             )
         if keys:
             _check_attributes(element, name, keys, findings)
+            check_blank_attributes(element, findings)
 
 
 def _check_xml_attributes(element: etree._Element, findings: Findings) -> None:
@@ -213,6 +221,8 @@ def _check_container(element: etree._Element, name: str, findings: Findings) -> 
                 f"<{name}> has more than one <{child_name}>: keep exactly one.",
             )
         seen.add(child_name)
+    if name in ("feed", "entry", "source"):
+        check_unknown_namespaces(element, findings)
     if has_direct_text(element):
         findings.error(
             "atom-unexpected-text",
@@ -318,8 +328,8 @@ def _check_metadata(
             check_category(child, findings)
         elif name in ("icon", "logo"):
             check_reference(child, direct_text(child), findings)
-        elif name == "generator" and child.get("uri") is not None:
-            check_reference(child, child.get("uri") or "", findings, in_text=False)
+        elif name == "generator":
+            check_generator(child, findings)
     check_alternates(element, findings, [child for child, name in children if name == "link"])
 
 

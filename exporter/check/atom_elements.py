@@ -8,14 +8,16 @@ from lxml import etree
 from exporter.check.atom_common import atom_children
 from exporter.check.atom_links import has_absolute_base
 from exporter.check.atom_values import (
+    canonical_id,
     email_problem,
     has_surrounding_whitespace,
     id_problem,
     iri_problem,
 )
 from exporter.check.dates import check_rfc3339, implausibility
-from exporter.check.elements import describe, direct_text, qname
+from exporter.check.elements import describe, direct_text, line_of, qname
 from exporter.check.findings import Findings
+from exporter.check.plaintext import judge_plain_text
 from exporter.iri import is_absolute
 
 
@@ -30,6 +32,8 @@ def check_person(person: etree._Element, findings: Findings) -> None:
         )
     elif not direct_text(names[0]).strip():
         findings.warning("atom-empty-element", names[0], f"<{kind}>/<name> is empty: fill it in.")
+    else:
+        check_plain_text(names[0], f"<{kind}>/<name>", findings)
     for email in atom_children(person, "email"):
         value = direct_text(email)
         if value.strip() and has_surrounding_whitespace(value):
@@ -48,6 +52,33 @@ def check_person(person: etree._Element, findings: Findings) -> None:
             )
     for uri in atom_children(person, "uri"):
         check_reference(uri, direct_text(uri), findings)
+
+
+def check_plain_text(element: etree._Element, where: str, findings: Findings) -> None:
+    """A person's name or the generator: text, not HTML (ContainsHTML, plaintext.py)."""
+    text = direct_text(element)
+    first = line_of(element) or 0
+    lines = range(first, first + text.count("\n") + 1)
+    hex_referenced = any(line in findings.context.hex_reference_lines for line in lines)
+    verdict = judge_plain_text(text, hex_referenced, rss2=False)
+    if verdict is not None:
+        findings.warning(
+            "atom-html-in-plain-text",
+            element,
+            f"{where} is plain text but holds {verdict[1]!r}, which readers show literally: "
+            "remove the markup.",
+        )
+
+
+def check_generator(generator: etree._Element, findings: Findings) -> None:
+    if generator.get("uri") is not None:
+        check_reference(generator, generator.get("uri") or "", findings, in_text=False)
+    if not direct_text(generator).strip():
+        findings.warning(
+            "atom-empty-element", generator, "<generator> is empty: name the software."
+        )
+    else:
+        check_plain_text(generator, "<generator>", findings)
 
 
 def check_reference(
@@ -127,7 +158,17 @@ def check_id(element: etree._Element, findings: Findings) -> None:
             f"{describe(element)} has whitespace around {stripped!r}: ids are compared "
             "character by character, remove it.",
         )
+    if not value:
+        findings.warning("atom-empty-element", element, f"{describe(element)} is empty.")
     problem = id_problem(stripped)
+    if problem is None and stripped and canonical_id(stripped) != stripped:
+        findings.warning(
+            "atom-noncanonical-id",
+            element,
+            f"{describe(element)} {stripped!r} is not in canonical form "
+            f"({canonical_id(stripped)!r}); readers compare ids character by character, "
+            "so write the canonical form.",
+        )
     if problem is not None:
         rule, reason = problem
         findings.error(
@@ -136,3 +177,17 @@ def check_id(element: etree._Element, findings: Findings) -> None:
             f"{describe(element)} {stripped!r} {reason}: use a permanent absolute IRI such "
             "as urn:uuid:... or tag:example.com,2024:post-1.",
         )
+
+
+_MAY_NOT_BE_BLANK = ("type", "rel", "title")
+
+
+def check_blank_attributes(element: etree._Element, findings: Findings) -> None:
+    """An empty `type`, `rel` or `title` says nothing (the W3C AttrNotBlank warning)."""
+    for attribute in _MAY_NOT_BE_BLANK:
+        if element.get(attribute) == "":
+            findings.warning(
+                "atom-empty-attribute",
+                element,
+                f'{describe(element)} has an empty {attribute}="": give it a value or drop it.',
+            )

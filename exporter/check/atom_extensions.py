@@ -74,6 +74,67 @@ class Extension:
     rule: str
 
 
+# Namespaces the W3C validator knows besides the feed vocabularies: an element of any
+# other namespace in a feed, entry or source draws its UnknownNamespace warning.
+OTHER_KNOWN_NAMESPACES = frozenset(
+    {
+        XHTML,
+        "http://purl.org/syndication/history/1.0",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "http://www.w3.org/2000/01/rdf-schema#",
+        "http://xmlns.com/foaf/0.1/",
+        "http://www.w3.org/2003/01/geo/wgs84_pos#",
+        "http://a9.com/-/spec/opensearch/1.1/",
+        "http://a9.com/-/spec/opensearchrss/1.0/",
+        "http://rssnamespace.org/feedburner/ext/1.0",
+        "http://www.google.com/schemas/reader/atom/",
+        "http://schemas.google.com/g/2005",
+        "http://www.google.com/schemas/play-podcasts/1.0",
+        "http://purl.org/rss/1.0/modules/admin/",
+        "http://purl.org/rss/1.0/modules/annotate/",
+        "http://purl.org/rss/1.0/modules/event/",
+        "http://purl.org/rss/1.0/modules/image/",
+        "http://purl.org/rss/1.0/modules/taxonomy/",
+        "http://webns.net/mvcb/",
+        "http://web.resource.org/cc/",
+        "http://creativecommons.org/ns#",
+        "http://search.yahoo.com/mrss",
+        "http://www.w3.org/1998/Math/MathML",
+        "http://www.w3.org/2000/svg",
+        "http://www.w3.org/1999/xlink",
+        "http://www.opengis.net/gml",
+        "http://www.opengis.net/kml/2.2",
+        "http://earth.google.com/kml/2.0",
+        "http://earth.google.com/kml/2.1",
+        "http://earth.google.com/kml/2.2",
+        "http://www.w3.org/XML/1998/namespace",
+        "http://purl.org/atompub/license#",
+        "http://www.w3.org/2005/10/exslt",
+        "http://purl.org/syndication/thread/1.0",
+        "http://backend.userland.com/rss2",
+        "http://blogs.law.harvard.edu/tech/rss",
+        "http://purl.org/dc/dcmitype/",
+        "http://purl.org/atom/ns#",
+    }
+)
+KNOWN_NAMESPACES = FEED_VOCABULARIES | OTHER_KNOWN_NAMESPACES
+
+
+def check_unknown_namespaces(container: etree._Element, findings: Findings) -> None:
+    """Foreign elements of a namespace no feed tool knows, directly in a feed, entry
+    or source: allowed (RFC 4287 §6.4), but readers will ignore them."""
+    for element in container.iterchildren(etree.Element):
+        namespace = qname(element)[0]
+        if namespace and namespace != ATOM and namespace not in KNOWN_NAMESPACES:
+            findings.warning(
+                "atom-unknown-namespace",
+                element,
+                f"<{qname(element)[1]}> is in the namespace {namespace!r}, which feed readers "
+                "do not know: they will ignore it.",
+            )
+            return
+
+
 ENTRY_ONLY = ("entry",)
 ANYWHERE = ("feed", "entry", "source")
 KNOWN: dict[tuple[str, str], Extension] = {

@@ -295,3 +295,14 @@ def check_self(feed: etree._Element, findings: Findings) -> None:
                 f"The self link {resolved!r} is not the URL the feed is served from "
                 f"({base!r}): make them the same.",
             )
+
+
+def check_self_in_any_namespace(root: etree._Element, findings: Findings) -> None:
+    """A feed whose root is not in the Atom namespace: is there a self link at all?"""
+    if not any(link.get("rel") == "self" for link in root.iterchildren("{*}link")):
+        findings.warning(
+            "atom-missing-self",
+            root,
+            'The feed has no <link rel="self" href="..."/> either: add one with the URL the '
+            "feed is served from.",
+        )

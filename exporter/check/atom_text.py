@@ -22,10 +22,11 @@ from exporter.check.findings import Findings
 from exporter.check.html import (
     html_relative_urls,
     html_risks,
+    not_html_reason,
     xhtml_relative_urls,
     xhtml_risks,
 )
-from exporter.markup import looks_like_markup
+from exporter.markup import HTML_ELEMENTS, html_end_tag, looks_like_markup
 
 TEXT_TYPES = ("text", "html", "xhtml")
 
@@ -40,6 +41,7 @@ def check_text_construct(element: etree._Element, findings: Findings) -> None:
             f'{describe(element)} has type="{kind}": text constructs take type="text", '
             '"html" or "xhtml" (media types are only allowed on <content>).',
         )
+        check_media_typed_text(element, kind, findings)
         return
     _check_typed_text(element, kind, findings)
 
@@ -61,13 +63,14 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
         )
         return
     text = direct_text(element)
-    if not text.strip() and qname(element)[1] in ("title", "content"):
+    if not text.strip() and (qname(element)[1] in ("title", "content") or not text):
         findings.warning(
             "atom-empty-element", element, f"{describe(element)} is empty: fill it in."
         )
     if kind == "html":
         for risk in html_risks(text):
             findings.warning("atom-security-risk", element, f"{describe(element)}: {risk}")
+        _not_html(element, text, findings)
         _relative_references(element, html_relative_urls(text), findings)
     elif looks_like_markup(text):
         findings.warning(
@@ -76,6 +79,53 @@ def _check_typed_text(element: etree._Element, kind: str, findings: Findings) ->
             f'{describe(element)} looks like HTML but is type="text", so readers show the '
             'tags literally: declare type="html".',
         )
+
+
+def _not_html(element: etree._Element, text: str, findings: Findings) -> None:
+    reason = not_html_reason(text)
+    if reason is not None:
+        findings.warning(
+            "atom-not-html",
+            element,
+            f"{describe(element)} is declared HTML but {reason}: fix the markup or declare "
+            'type="text".',
+        )
+
+
+def check_media_typed_text(element: etree._Element, kind: str, findings: Findings) -> None:
+    """Text under a media type (`text/html`, `application/xhtml+xml`, ...): a
+    whole document is expected, not a fragment; escaped HTML is still judged."""
+    if element.get("src") is not None:
+        return
+    children = child_elements(element)
+    text = direct_text(element)
+    binary = not (is_xml_media_type(kind) or is_text_media_type(kind))
+    if not children and not (text.strip() if binary else text):
+        findings.warning("atom-empty-element", element, f"{describe(element)} is empty.")
+    if kind.endswith("/html"):
+        for risk in html_risks(text):
+            findings.warning("atom-security-risk", element, f"{describe(element)}: {risk}")
+        _not_html(element, text, findings)
+        if "<html" not in text:
+            _fragment(element, kind, findings)
+    elif kind == "application/xhtml+xml" and children:
+        if qname(children[0])[1] != "html":
+            _fragment(element, kind, findings)
+        elif qname(children[0])[0] != XHTML:
+            findings.warning(
+                "atom-not-html",
+                element,
+                f"{describe(element)}: <html> is not in the XHTML namespace ({XHTML}).",
+            )
+
+
+def _fragment(element: etree._Element, kind: str, findings: Findings) -> None:
+    findings.warning(
+        "atom-html-fragment",
+        element,
+        f'{describe(element)} has type="{kind}", which means a whole document with <html>, '
+        'but holds a fragment: use type="html" (or "xhtml" with a wrapper div).',
+    )
 
 
 def _check_xhtml(element: etree._Element, findings: Findings) -> None:
@@ -88,7 +138,34 @@ def _check_xhtml(element: etree._Element, findings: Findings) -> None:
             f'{describe(element)} is type="xhtml" but its content is not exactly one '
             f'<div xmlns="{XHTML}"> element: wrap the markup in that div.',
         )
+        if not children and html_end_tag(direct_text(element)) is not None:
+            findings.warning(
+                "atom-not-inline",
+                element,
+                f'{describe(element)} is type="xhtml" but holds escaped HTML: write the markup '
+                'as XHTML elements inside the div, or declare type="html".',
+            )
+        if children and qname(children[0])[1] == "div" and qname(children[0])[0] != XHTML:
+            findings.warning(
+                "atom-not-html",
+                element,
+                f"{describe(element)}: the <div> is not in the XHTML namespace ({XHTML}).",
+            )
         return
+    unknown = next(
+        (
+            qname(child)[1]
+            for child in children[0].iter(f"{{{XHTML}}}*")
+            if qname(child)[1] not in HTML_ELEMENTS
+        ),
+        None,
+    )
+    if unknown is not None:
+        findings.warning(
+            "atom-not-html",
+            element,
+            f"{describe(element)} holds <{unknown}>, which is not an XHTML element.",
+        )
     check_foreign_in_xhtml(children[0], findings)
     for risk in xhtml_risks(children[0]):
         findings.warning("atom-security-risk", element, f"{describe(element)}: {risk}")
@@ -128,7 +205,15 @@ def check_content(content: etree._Element, entry: etree._Element, findings: Find
         return
     if kind is None or kind in TEXT_TYPES:
         _check_typed_text(content, kind or "text", findings)
-    elif is_xml_media_type(kind):
+    elif is_xml_media_type(kind) or is_text_media_type(kind):
+        check_media_typed_text(content, kind, findings)
+        _check_media_content(content, kind, findings)
+    else:
+        _check_binary(content, kind, has_summary, findings)
+
+
+def _check_media_content(content: etree._Element, kind: str, findings: Findings) -> None:
+    if is_xml_media_type(kind):
         if direct_text(content).strip():
             findings.error(
                 "atom-unexpected-text",
@@ -136,15 +221,12 @@ def check_content(content: etree._Element, entry: etree._Element, findings: Find
                 f'<content type="{kind}"> mixes text with XML: put a single XML element '
                 "inside, or base64-encode the data under a non-XML type.",
             )
-    elif is_text_media_type(kind):
-        if child_elements(content):
-            findings.error(
-                "atom-unescaped-markup",
-                content,
-                f'<content type="{kind}"> contains child elements: escape the text.',
-            )
-    else:
-        _check_binary(content, kind, has_summary, findings)
+    elif child_elements(content):
+        findings.error(
+            "atom-unescaped-markup",
+            content,
+            f'<content type="{kind}"> contains child elements: escape the text.',
+        )
 
 
 def _check_out_of_line(
@@ -160,6 +242,12 @@ def _check_out_of_line(
             content,
             "<content> has a src attribute and must then be empty: move the text into "
             "<summary> or drop src.",
+        )
+    if kind is None:
+        findings.warning(
+            "atom-missing-type",
+            content,
+            '<content src> has no type: say what it points to, e.g. type="text/html".',
         )
     if kind in TEXT_TYPES:
         findings.error(

@@ -164,3 +164,60 @@ def base64_problem(value: str) -> str | None:
     except (binascii.Error, ValueError):
         return "is not valid base64 (binary content must be base64-encoded)"
     return None
+
+
+_DEFAULT_PORTS = {"http": "80", "https": "443", "ftp": "21"}
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+_HIERARCHICAL = re.compile(r"(?s)([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)([^?#]*)(.*)")
+
+
+def _normal_escapes(text: str) -> str:
+    """Percent-escapes of unreserved characters decoded, the others in upper case."""
+
+    def fix(match: re.Match[str]) -> str:
+        character = chr(int(match.group(1), 16))
+        return character if character in _UNRESERVED else "%" + match.group(1).upper()
+
+    return _PERCENT.sub(fix, text)
+
+
+def _without_dot_segments(path: str) -> str:
+    output: list[str] = []
+    for segment in path.split("/"):
+        if segment == ".":
+            continue
+        if segment == "..":
+            if len(output) > 1:
+                output.pop()
+            continue
+        output.append(segment)
+    trailing = path.endswith(("/.", "/.."))
+    return "/".join(output) + ("/" if trailing else "")
+
+
+def canonical_id(value: str) -> str:
+    """The canonical form of an id (RFC 3986 §6.2.2 and scheme-based normalisation):
+    lower-case scheme and host, no default or empty port, no empty user info, "/"
+    for an empty path, no dot segments, percent-escapes only where needed and in
+    upper case; `urn:` with a lower-case namespace id. Other ids: the scheme only."""
+    scheme, colon, rest = value.partition(":")
+    if not colon:
+        return value
+    lower = scheme.lower()
+    if lower == "urn":
+        nid, colon, specific = rest.partition(":")
+        return f"urn:{nid.lower()}{colon}{specific}"
+    parts = _HIERARCHICAL.fullmatch(value)
+    if parts is None or lower not in _DEFAULT_PORTS:
+        return lower + ":" + rest
+    authority, path, tail = parts.group(2), parts.group(3), parts.group(4)
+    userinfo, at, host = authority.rpartition("@")
+    if at and userinfo in ("", ":"):
+        userinfo, at = "", ""
+    name, colon, port = host.partition(":")
+    if port in ("", _DEFAULT_PORTS[lower]):
+        colon, port = "", ""
+    authority = f"{userinfo}{at}{name.lower()}{colon}{port}"
+    path = _without_dot_segments(_normal_escapes(path)) or "/"
+    return f"{lower}://{authority}{path}{_normal_escapes(tail)}"

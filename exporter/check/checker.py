@@ -11,11 +11,12 @@ from __future__ import annotations
 import errno
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from exporter.check import sniff
 from exporter.check.context import CheckContext
 from exporter.check.elements import line_of
 from exporter.check.families import (
@@ -25,6 +26,7 @@ from exporter.check.families import (
     named_family,
     xml_family,
 )
+from exporter.check.plaintext import hex_reference_lines
 from exporter.check.xmldoc import parse_xml
 from exporter.load.text import open_for_reading, read_limited
 from exporter.problems import Problem, Severity
@@ -94,6 +96,8 @@ class Examined:
 
     problems: list[Problem]
     page: Page | None = None
+    # Set, to what the file evidently is, when a folder walk skipped it (sniff.py).
+    skipped: str | None = None
 
 
 def check_bytes(data: bytes, context: CheckContext) -> list[Problem]:
@@ -101,9 +105,12 @@ def check_bytes(data: bytes, context: CheckContext) -> list[Problem]:
     return examine_bytes(data, context).problems
 
 
-def examine_bytes(data: bytes, context: CheckContext, pages: bool = False) -> Examined:
+def examine_bytes(
+    data: bytes, context: CheckContext, pages: bool = False, walking: bool = False
+) -> Examined:
     """`check_bytes`, and with `pages` the document's archive facts for the
-    checks that span a folder (read from the same parse)."""
+    checks that span a folder (read from the same parse). `walking`: the file was
+    found in a folder, so one that is evidently not a feed is skipped, not checked."""
     if len(data) > context.max_bytes:
         return Examined(_too_large(context))
     problems = _size_problem(data, context)
@@ -112,12 +119,25 @@ def examine_bytes(data: bytes, context: CheckContext, pages: bool = False) -> Ex
         return Examined([*problems, unreadable])
     family = named_family(context.source)
     if family is None and is_json(data):
+        skipped = sniff.non_feed_json(data) if walking else None
+        if skipped is not None:
+            return Examined([], skipped=skipped)
         family = json_family()
         return Examined(problems + _run(family, data, context), _page(family, data, context, pages))
     parsed = parse_xml(data, context)
+    if walking and family is None:
+        skipped = (
+            sniff.non_feed_markup(data)
+            if parsed.tree is None
+            else sniff.non_feed_xml(parsed.tree.getroot())
+        )
+        if skipped is not None:
+            return Examined([], skipped=skipped)
     problems += parsed.problems
     if parsed.tree is None:
         return Examined(problems)
+    if b"&#x" in data:
+        context = replace(context, hex_reference_lines=hex_reference_lines(data))
     family = family or xml_family(parsed.tree.getroot())
     if family is None:
         problems.append(_unknown_format(context, parsed.tree))
@@ -178,13 +198,16 @@ def check_path(path: str, context: CheckContext) -> list[Problem]:
     return examine_path(path, context).problems
 
 
-def examine_path(path: str, context: CheckContext, pages: bool = False) -> Examined:
-    """`check_path`, and with `pages` the archive facts (see `examine_bytes`)."""
+def examine_path(
+    path: str, context: CheckContext, pages: bool = False, walking: bool = False
+) -> Examined:
+    """`check_path`, and with `pages` the archive facts, with `walking` non-feeds
+    skipped (see `examine_bytes`)."""
     if path == "-":
         data = read_limited(sys.stdin.buffer, context.max_bytes)
         if data is None:
             return Examined(_too_large(context))
-        return examine_bytes(data, context, pages)
+        return examine_bytes(data, context, pages, walking)
     try:
         stream, info = open_for_reading(path)
     except OSError as error:
@@ -207,7 +230,7 @@ def examine_path(path: str, context: CheckContext, pages: bool = False) -> Exami
             )
     if data is None:
         return Examined(_too_large(context))
-    return examine_bytes(data, context, pages)
+    return examine_bytes(data, context, pages, walking)
 
 
 def _too_large(context: CheckContext) -> list[Problem]:

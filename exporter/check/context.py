@@ -16,3 +16,6 @@ class CheckContext:
     base: str | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     max_bytes: int = 50 * 1024 * 1024
+    # Lines of the source holding a hexadecimal character reference (`&#x26;`); set by
+    # the checker from the raw bytes, which the rules no longer see (plaintext.py).
+    hex_reference_lines: frozenset[int] = frozenset()

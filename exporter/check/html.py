@@ -16,6 +16,7 @@ from typing import cast
 from lxml import etree
 
 from exporter.iri import is_absolute, is_dangerous_url
+from exporter.markup import HTML_ELEMENTS
 from exporter.memo import memoised
 
 # lxml gives str names and values; typed once here (no `cast` call per element).
@@ -92,6 +93,12 @@ def _element_risks(elements: Iterable[tuple[str, dict[str, str]]]) -> list[str]:
             elif attribute == "style" and _RISKY_STYLE.search(value):
                 risks.append(
                     f"style attribute on <{tag}> loads or runs code ({value[:40]!r}): remove it."
+                )
+            elif attribute == "style" and (unsafe := unsafe_style(value)) is not None:
+                risks.append(
+                    f"style attribute on <{tag}> uses {unsafe!r}, which readers strip or "
+                    "which can move content over the page: keep to colours, fonts, "
+                    "margins, padding, borders and alignment."
                 )
             elif attribute in URL_ATTRIBUTES and _has_dangerous_url(attribute, value):
                 risks.append(
@@ -171,3 +178,117 @@ def html_relative_urls(html: str) -> list[str]:
 def xhtml_relative_urls(root: etree._Element) -> list[str]:
     """Relative `href`/`src` values in inline XHTML content."""
     return _relative(_iter_tree(root))
+
+
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z][^>]*\Z")
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)[\s/>]")
+
+
+def not_html_reason(text: str) -> str | None:
+    """Why escaped "HTML" is not HTML: a tag left open at the end (`<a`), or an
+    element HTML does not have (`<scriptingNews>`); None when it looks like HTML."""
+    if _UNCLOSED_TAG.search(text.strip()):
+        return "ends inside an unfinished tag"
+    for name in _START_TAG.findall(text):
+        if name.lower() not in HTML_ELEMENTS:
+            return f"holds <{name}>, which is not an HTML element"
+    return None
+
+
+# CSS that sanitising readers keep: colours, fonts, text layout, box spacing and
+# borders, the speech properties. Anything else in a style attribute is stripped by
+# them, or can lay content over the reader's own page (`position`); the W3C
+# validator warns the same way (DangerousStyleAttr).
+_SIDES = ("", "-top", "-right", "-bottom", "-left")
+SAFE_CSS_PROPERTIES = frozenset(
+    {
+        *(f"{box}{side}" for box in ("margin", "padding") for side in _SIDES),
+        *(f"border{side}" for side in _SIDES),
+        *(f"border{side}-{part}" for side in _SIDES for part in ("color", "style", "width")),
+        "border-collapse",
+        "border-spacing",
+        "background",
+        "background-color",
+        "color",
+        "font",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "letter-spacing",
+        "line-height",
+        "text-align",
+        "text-decoration",
+        "text-indent",
+        "vertical-align",
+        "white-space",
+        "direction",
+        "unicode-bidi",
+        "list-style-type",
+        "clear",
+        "float",
+        "display",
+        "overflow",
+        "cursor",
+        "height",
+        "width",
+        "azimuth",
+        "elevation",
+        "pause",
+        "pause-after",
+        "pause-before",
+        "pitch",
+        "pitch-range",
+        "richness",
+        "speak",
+        "speak-header",
+        "speak-numeral",
+        "speak-punctuation",
+        "speech-rate",
+        "stress",
+        "voice-family",
+        "volume",
+    }
+)
+# Shorthands whose every word is checked: a keyword, a colour or a short length.
+_CHECKED_SHORTHANDS = ("background", "border", "margin", "padding")
+SAFE_CSS_KEYWORDS = frozenset(
+    {
+        # colours
+        "aqua", "black", "blue", "brown", "fuchsia", "gray", "green", "lime", "maroon",
+        "navy", "olive", "purple", "red", "silver", "teal", "white", "yellow", "transparent",
+        # borders and the rest
+        "solid", "dashed", "dotted", "none", "medium", "collapse", "auto", "block", "bold",
+        "italic", "normal", "nowrap", "underline", "pointer", "both", "center", "left",
+        "right", "top", "bottom", "!important",
+    }
+)  # fmt: skip
+# Quoted font names, rgb(...) number lists and hyphenated words are fine as a whole;
+# what is left of a style must be words, numbers and CSS punctuation.
+_CSS_HARMLESS_PARTS = re.compile(r"""'[\w\s]+'|"[\w\s]+"|\([\d,\s]+\)|(?<=\w)-(?=\w)""")
+_CSS_REST = re.compile(r"[\w\s:;,#%.!]*")
+_CSS_DECLARATION = re.compile(r"\s*([-\w]+)\s*:\s*([^:;]*)")
+_CSS_UNITS = "cm|em|ex|in|mm|pc|pt|px|%"
+_CSS_WORD = re.compile(
+    rf"#[0-9a-f]+|rgb\([\d%,]*\)?|(?:\d{{1,3}}|\d?\.\d{{1,2}})(?:{_CSS_UNITS})?[,)]?|[\d%]*[,)]"
+)
+
+
+def unsafe_style(style: str) -> str | None:
+    """The first part of a `style` attribute outside the safe CSS subset, or None."""
+    if not _CSS_REST.fullmatch(_CSS_HARMLESS_PARTS.sub("", style)):
+        return style
+    declarations = [part for part in style.lower().split(";") if part.strip()]
+    for declaration in declarations:
+        found = _CSS_DECLARATION.fullmatch(declaration.rstrip())
+        if found is None:
+            return declaration.strip()
+        name, value = found.groups()
+        if name not in SAFE_CSS_PROPERTIES:
+            return name
+        if name.split("-")[0] in _CHECKED_SHORTHANDS:
+            for word in value.split():
+                if word not in SAFE_CSS_KEYWORDS and not _CSS_WORD.fullmatch(word):
+                    return word
+    return None

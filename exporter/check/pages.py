@@ -124,27 +124,14 @@ def _markers(head: etree._Element) -> _Markers:
 
 def atom_page(feed: etree._Element, base: str | None) -> Page:
     """The facts of an Atom feed document (`feed` is its root element)."""
-    links = atom_children(feed, "link")
     entries = atom_children(feed, "entry")
-    markers = _markers(feed)
     ids = [
         EntryId((element.text or "").strip(), line_of(element))
         for entry in entries
         for element in atom_children(entry, "id")[:1]
     ]
     entry_links = [link for entry in entries for link in atom_children(entry, "link")]
-    return Page(
-        family="atom",
-        line=line_of(feed),
-        is_archive=markers.archive,
-        is_complete=markers.complete,
-        complete_line=markers.complete_line,
-        links=_history_links(links, base, syntax_checked=True),
-        entry_links=_history_links(entry_links, base, syntax_checked=True),
-        own_urls=_own_urls(links, base),
-        entry_ids=tuple(i for i in ids if i.value),
-        misplaced_markers=markers.misplaced,
-    )
+    return _xml_page("atom", feed, atom_children(feed, "link"), entry_links, ids, base)
 
 
 def _atom_links(element: etree._Element) -> list[etree._Element]:
@@ -153,23 +140,36 @@ def _atom_links(element: etree._Element) -> list[etree._Element]:
 
 def rss_page(channel: etree._Element, base: str | None) -> Page:
     """The facts of an RSS channel: links are `atom:link` elements, ids are guids."""
-    links = _atom_links(channel)
     items = [child for child in child_elements(channel) if qname(child) == ("", "item")]
-    markers = _markers(channel)
     ids = [
         EntryId((guid.text or "").strip(), line_of(guid))
         for item in items
         for guid in item.iterchildren("guid")
     ]
     entry_links = [link for item in items for link in _atom_links(item)]
+    return _xml_page("rss", channel, _atom_links(channel), entry_links, ids, base)
+
+
+def _xml_page(
+    family: str,
+    parent: etree._Element,
+    links: list[etree._Element],
+    entry_links: list[etree._Element],
+    ids: list[EntryId],
+    base: str | None,
+) -> Page:
+    """What Atom and RSS say alike: markers and history links on the feed or
+    channel (Atom hrefs were judged by the Atom rules already, RSS ones not)."""
+    markers = _markers(parent)
+    checked = family == "atom"
     return Page(
-        family="rss",
-        line=line_of(channel),
+        family=family,
+        line=line_of(parent),
         is_archive=markers.archive,
         is_complete=markers.complete,
         complete_line=markers.complete_line,
-        links=_history_links(links, base, syntax_checked=False),
-        entry_links=_history_links(entry_links, base, syntax_checked=False),
+        links=_history_links(links, base, syntax_checked=checked),
+        entry_links=_history_links(entry_links, base, syntax_checked=checked),
         own_urls=_own_urls(links, base),
         entry_ids=tuple(i for i in ids if i.value),
         misplaced_markers=markers.misplaced,

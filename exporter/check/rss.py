@@ -23,6 +23,7 @@ from exporter.check.pages import rss_page
 from exporter.check.rss_channel import check_channel
 from exporter.check.rss_items import check_atom_link_href, check_items
 from exporter.check.rss_structure import ATOM_NS, check_structure
+from exporter.check.rss_text import check_plain_text
 from exporter.check.rss_values import is_full_url
 from exporter.problems import Problem
 from exporter.resources import schema_path
@@ -55,6 +56,7 @@ def check_rss(tree: etree._ElementTree, context: CheckContext) -> list[Problem]:
     for channel in channels[:1]:
         check_channel(channel, findings)
         check_items(channel, version, findings)
+        check_plain_text(channel, version, findings)
         _check_self_link(channel, version, findings)
     if not findings.has_errors:
         findings.problems.extend(schema_problems(tree, context.source))

@@ -108,6 +108,8 @@ def _check_image(channel: etree._Element, image: etree._Element, findings: Findi
     for name in ("url", "link"):
         if name in parts:
             check_url(parts[name], findings)
+    if "title" in parts:
+        check_not_blank(parts["title"], findings)
     if "width" in parts:
         check_integer_range(parts["width"], findings, "rss-image-invalid-width", 1, 144)
     if "height" in parts:

@@ -13,7 +13,7 @@ from exporter.check.elements import (
     trimmed_text,
 )
 from exporter.check.findings import Findings
-from exporter.check.html import html_risks
+from exporter.check.html import html_risks, not_html_reason
 from exporter.check.rss_fields import (
     check_contact,
     check_not_blank,
@@ -114,10 +114,19 @@ def check_html_risks(element: etree._Element, findings: Findings) -> None:
             element,
             f"{describe_prefixed(element)} contains HTML that readers may execute: {risk}",
         )
+    reason = not_html_reason(trimmed_text(element))
+    if reason is not None:
+        findings.warning(
+            "rss-not-html",
+            element,
+            f"{describe_prefixed(element)} is HTML in RSS but {reason}: escape the text "
+            "(&lt;) or fix the markup.",
+        )
 
 
 def check_guid(guid: etree._Element, findings: Findings) -> None:
     value = trimmed_text(guid)
+    check_not_blank(guid, findings)
     flag = guid.get("isPermaLink")
     if flag is not None and flag not in ("true", "false"):
         findings.error(

@@ -105,8 +105,11 @@ def check(
 
     FILE_OR_FOLDER... are feed files, folders (walked for .xml, .atom, .rss,
     .rdf, .json, .jsonfeed, .feed, .opml files) or - for standard input. The format is
-    detected from the content (.opml files are always OPML). In a folder, archive
-    links (RFC 5005) and JSON Feed next_url are also followed between the files.
+    detected from the content (.opml files are always OPML). A folder walk skips
+    files that are evidently not feeds (sitemaps, HTML, web app manifests, JSON
+    without a JSON Feed version; -v lists them); a file named is always checked.
+    In a folder, archive links (RFC 5005) and JSON Feed next_url are also followed
+    between the files.
     Exit 0 when no file has an error, 1 otherwise (also on warnings with --strict),
     2 on usage errors, 130 when interrupted (Ctrl-C).
 
@@ -118,17 +121,25 @@ def check(
     """
     problems: list[Problem] = []
     checked: list[str] = []
+    skipped = 0
     folders: dict[str, list[FolderFile]] = {}
     for path, url, folder in targets(paths, base):
         source = STDIN_NAME if path == "-" else path
         context = CheckContext(source=source, base=url, max_bytes=max_file_size)
-        examined = examine_path(path, context, pages=folder is not None)
+        walking = folder is not None
+        examined = examine_path(path, context, pages=walking, walking=walking)
+        if examined.skipped is not None:
+            skipped += 1
+            if verbose and output_format == "text":
+                click.echo(f"{source}: skipped, {examined.skipped}", err=True)
+            continue
         checked.append(source)
         problems.extend(examined.problems)
         if folder is not None and examined.page is not None:
             folders.setdefault(folder, []).append(FolderFile(source, url, examined.page))
     if not checked:
-        raise click.UsageError("no feed files found in the given folders")
+        detail = f" ({skipped} other files skipped)" if skipped else ""
+        raise click.UsageError(f"no feed files found in the given folders{detail}")
     for folder, files in folders.items():
         problems.extend(folder_problems(folder, base, files))
     failed_files = len({p.path for p in problems if p.is_error})

@@ -15,15 +15,18 @@ from exporter.cli.options import (
     Progress,
     color_choice,
     color_option,
+    config_option,
+    exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
+    project_settings,
     record_paths,
     report_format,
     settings_from,
     verbosity,
 )
-from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, load_config
+from exporter.config import FEED_FILE_NAMES, ConfigError, ConfigOverrides, build_config
 from exporter.export.pipeline import run_export
 from exporter.export.plan import Selection, parse_since
 from exporter.export.request import ExportRequest, ExportResult, ExportStatus
@@ -42,6 +45,7 @@ from exporter.publish.websub import (
     notify_hubs,
     ping_problems,
 )
+from exporter.render.dates import empty_feed_date
 from exporter.report import Report, write_report
 from exporter.timings import dump_if_requested
 from exporter.words import counted
@@ -57,12 +61,20 @@ def _formats(chosen: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _feed_urls(values: tuple[str, ...], formats: tuple[str, ...]) -> dict[str, str]:
-    """`FORMAT=URL` pairs; a bare URL is accepted when exactly one format is exported."""
+    """`FORMAT=URL` pairs; a bare URL is accepted when exactly one format is
+    exported. `foo=https://...` names a format (a URL's own `=` comes after its
+    `://`): an unknown one is a usage error, not a URL."""
     urls: dict[str, str] = {}
     for value in values:
         name, separator, url = value.partition("=")
         if separator and name in FEED_FILE_NAMES:
             urls[name] = url
+        elif separator and "://" not in name:
+            raise click.BadParameter(
+                f"{value!r}: unknown format {name!r}; use FORMAT=URL with FORMAT one of "
+                "rss, atom, json",
+                param_hint="--feed-url",
+            )
         elif len(formats) == 1 and "://" in value:
             urls[formats[0]] = value
         else:
@@ -108,17 +120,14 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     help="Feed format to write (repeatable; default: all).",
 )  # fmt: skip
 @click.option(
-    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output"), show_default=True, help="Folder for rss.xml, atom.xml, feed.json.",
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder for rss.xml, atom.xml, feed.json (default: out of [export], else output/).",
 )  # fmt: skip
 @click.option(
     "--output", "output", metavar="-",
     help="'-' writes the one chosen format to standard output (-o is the report format).",
 )  # fmt: skip
-@click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="Feed metadata file (default: ./feed.toml when present).",
-)  # fmt: skip
+@config_option
 @click.option("--title", help="Feed title.")
 @click.option("--description", help="Feed description.")
 @click.option("--site-url", help="The site the feed belongs to.")
@@ -130,7 +139,10 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 @click.option("--language", help="Feed language tag, e.g. en or en-us.")
 @click.option("--author", "author_name", help="Feed author name (for records without one).")
 @click.option("--limit", type=click.IntRange(min=0), help="Export at most N newest articles.")
-@click.option("--published-only", is_flag=True, help="Leave out records with published: false.")
+@click.option(
+    "--published-only/--include-unpublished", "published_only", default=None,
+    help="Leave out records with published: false (default: published_only of [export]).",
+)  # fmt: skip
 @click.option(
     "--set", "set_names", multiple=True, metavar="NAME",
     help="Write only this feed set of feed.toml ([sets.NAME]); repeatable.",
@@ -157,6 +169,7 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     "junit. Not a feed file: feeds go to --out DIR, or to standard output with --output -.",
 )
 @load_bounds
+@exclude_option
 @jobs_option
 @click.option(
     "--cache-dir",
@@ -188,7 +201,7 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
 def export(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
-    out_dir: Path,
+    out_dir: Path | None,
     output: str | None,
     config_path: Path | None,
     title: str | None,
@@ -199,7 +212,7 @@ def export(
     language: str | None,
     author_name: str | None,
     limit: int | None,
-    published_only: bool,
+    published_only: bool | None,
     set_names: tuple[str, ...],
     since: str | None,
     strict: bool,
@@ -209,6 +222,7 @@ def export(
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    exclude: tuple[str, ...],
     jobs: int | None,
     cache_dir: Path | None,
     cache_max_size: int,
@@ -219,9 +233,12 @@ def export(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Export valid records as RSS 2.0, Atom 1.0 and JSON Feed 1.1 (default input: seeds/).
+    """Export valid records as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 
-    Feed metadata comes from ./feed.toml (or --config), overridable by flags.
+    Default input: `inputs` of [export] in feed.toml, else seeds/.
+
+    Feed metadata and [export] defaults come from feed.toml (here or in a
+    folder above, up to the repository root; or --config), overridable by flags.
     Every feed is checked before anything is written; files are replaced
     atomically. Problems and the summary go to standard error.
 
@@ -231,9 +248,10 @@ def export(
     an error (id-changed) unless --allow-id-change.
 
     \b
-    Where things go: feeds to --out DIR (default output/) or, for one format,
-    to standard output with --output -; the report to standard error, in the
-    format -o/--output-format names (text, json, github, junit).
+    Where things go: feeds to --out DIR (default: out of [export], else
+    output/) or, for one format, to standard output with --output -; the report
+    to standard error, in the format -o/--output-format names (text, json,
+    github, junit).
 
     \b
     Exit codes: 0 ok; 1 a record was rejected under --strict, an entry would
@@ -250,7 +268,11 @@ def export(
       feed-exporter export records/ --format atom --limit 50 --published-only
       feed-exporter export --format json --output - > feed.json
     """
-    chosen = _formats(formats)
+    found, defaults = project_settings(config_path, "export")
+    chosen = _formats(formats or defaults.formats)
+    out_dir = out_dir or defaults.out or Path("output")
+    limit = limit if limit is not None else defaults.limit
+    published_only = defaults.published_only if published_only is None else published_only
     if output is not None and output != "-":
         raise click.BadParameter("only '-' (standard output) is supported", param_hint="--output")
     if output == "-" and len(chosen) != 1:
@@ -261,6 +283,11 @@ def export(
         since_moment = parse_since(since) if since is not None else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--since") from None
+    if since is None and defaults.since is not None:
+        try:
+            since_moment = parse_since(defaults.since)
+        except ValueError as error:
+            _fail(f"{found.name}: export.since {error}")
     overrides = ConfigOverrides(
         title=title,
         description=description,
@@ -271,7 +298,7 @@ def export(
         author_name=author_name,
     )
     try:
-        feed = load_config(config_path, overrides, chosen)
+        feed = build_config(found.tables, overrides, chosen, found.name, found.hint)
     except ConfigError as error:
         _fail(str(error))
         return
@@ -298,8 +325,10 @@ def export(
         sets=set_names or None,
         previous=previous,
         allow_id_change=allow_id_change,
+        exclude=(*defaults.exclude, *exclude),
     )
-    inputs = record_paths(paths)
+    inputs = record_paths(paths, found, defaults)
+    created = _missing_folders(out_dir) if request.stdout is None else []
     lock = _lock(out_dir, wait) if request.stdout is None else None
     progress = Progress(enabled=not quiet and request.stdout is None, label="Exporting")
     try:
@@ -311,6 +340,8 @@ def export(
         progress.close()
         if lock is not None:
             lock.release()
+    if not any(written.path is not None and not written.kept for written in result.outputs):
+        _remove_empty(created)
     pings = _ping(result, feed.hubs, ping_timeout) if ping else None
     if verbose:
         if result.reused:
@@ -325,6 +356,26 @@ def export(
     write_report(report, output_format, sys.stderr, color_choice(color))
     dump_if_requested()
     sys.exit(int(result.status))
+
+
+def _missing_folders(out_dir: Path) -> list[Path]:
+    """The folders of `out_dir` that do not exist yet, deepest first."""
+    missing: list[Path] = []
+    for folder in (out_dir, *out_dir.parents):
+        if folder.exists() or folder == folder.parent:
+            break
+        missing.append(folder)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """An export that wrote nothing leaves no trace: the folders it made for the
+    lock are removed again, when nothing else has appeared in them."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _ping(result: ExportResult, hubs: tuple[str, ...], timeout: float) -> list[Ping]:
@@ -357,6 +408,15 @@ def _report(result: ExportResult, quiet: bool, pings: list[Ping] | None) -> Repo
         summary += f"; {sent} of {counted(len(pings), 'hub notification')} sent"
     elif pings is not None:
         summary += "; no feed changed, no hub notified"
+    if result.exported == 0 and result.records > result.skipped:
+        # Decision (issue 13): an empty selection still writes valid, empty
+        # feeds, as Hugo and jekyll-feed do, so the URLs a site links to never
+        # 404; the summary says so, and which date an empty feed carries.
+        dated = empty_feed_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+        summary += (
+            f"; nothing selected: the feeds are written empty, dated {dated} "
+            "(SOURCE_DATE_EPOCH sets it)"
+        )
     if result.status not in (ExportStatus.OK, ExportStatus.PING_FAILED):
         summary = f"nothing written: {result.reason}"
     elif quiet:

@@ -15,6 +15,7 @@ from exporter import __version__
 from exporter.interrupts import EXIT_CODE, written
 
 _COMMANDS = {
+    "init": "exporter.cli.init_cmd:init",
     "validate": "exporter.cli.validate_cmd:validate",
     "export": "exporter.cli.export_cmd:export",
     "check": "exporter.cli.check_cmd:check",

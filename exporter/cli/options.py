@@ -7,10 +7,13 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from exporter.config_file import ConfigError, ConfigFile, read_config_file
+from exporter.export_table import ExportDefaults, export_defaults
 from exporter.load.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, LoadSettings
 from exporter.report import OUTPUT_FORMATS
 
@@ -147,6 +150,17 @@ def load_bounds(function: F) -> F:
     )(function)
 
 
+def exclude_option(function: F) -> F:
+    return click.option(
+        "--exclude",
+        "exclude",
+        metavar="GLOB",
+        multiple=True,
+        help="Skip files (and folders) whose path inside a PATHS folder, or whose name, "
+        "matches this glob, such as README.md or 'drafts/*'. Repeatable.",
+    )(function)
+
+
 def jobs_option(function: F) -> F:
     return click.option(
         "--jobs",
@@ -171,13 +185,46 @@ def settings_from(max_file_size: int, max_depth: int) -> LoadSettings:
     return LoadSettings(max_bytes=max_file_size, max_depth=max_depth)
 
 
-def record_paths(paths: tuple[str, ...]) -> list[str]:
-    """The default input is the bundled `seeds/` folder, as the README shows."""
+def project_settings(config_path: Path | None, command: str) -> tuple[ConfigFile, ExportDefaults]:
+    """`feed.toml` (--config, or found from here up to the repository root) and
+    its `[export]` table; a bad file is one line and exit 2."""
+    try:
+        found = read_config_file(config_path)
+        return found, export_defaults(found)
+    except ConfigError as error:
+        click.echo(f"feed-exporter {command}: error: {error}", err=True)
+        sys.exit(2)
+
+
+def record_paths(paths: tuple[str, ...], found: ConfigFile, defaults: ExportDefaults) -> list[str]:
+    """PATHS, else `inputs` of `[export]`, else the bundled `seeds/` folder."""
     if paths:
         return list(paths)
-    if not os.path.isdir("seeds"):
-        raise click.UsageError("no PATHS given and no seeds/ folder here")
-    return ["seeds"]
+    if defaults.inputs:
+        for path in defaults.inputs:
+            if path != "-" and not os.path.exists(path):
+                raise click.UsageError(
+                    f"{found.name}: export.inputs names {path!r}, which does not exist"
+                )
+        return list(defaults.inputs)
+    if os.path.isdir("seeds"):
+        return ["seeds"]
+    where = f"{found.name} has no inputs under [export]" if found.path else found.hint
+    raise click.UsageError(
+        f"no records to read: no PATHS given, no seeds/ folder in {Path.cwd()}, and {where}. "
+        'Pass PATHS (feed-exporter validate content/) or set inputs = ["content"] under '
+        "[export] in feed.toml (feed-exporter init writes one)"
+    )
+
+
+def config_option(function: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file (default: feed.toml here or in a folder above, up to the "
+        "repository root).",
+    )(function)
 
 
 class Progress:

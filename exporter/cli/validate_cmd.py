@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 
 import click
 
@@ -12,10 +13,13 @@ from exporter.cli.options import (
     Progress,
     color_choice,
     color_option,
+    config_option,
+    exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
     output_format,
+    project_settings,
     record_paths,
     settings_from,
     verbosity,
@@ -30,16 +34,20 @@ from exporter.workers import WORKER_DIED
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=True))
+@config_option
 @output_format
 @load_bounds
+@exclude_option
 @jobs_option
 @color_option
 @verbosity
 def validate(
     paths: tuple[str, ...],
+    config_path: Path | None,
     output_format: str,
     max_file_size: int,
     max_depth: int,
+    exclude: tuple[str, ...],
     jobs: int | None,
     color: str,
     quiet: bool,
@@ -49,23 +57,29 @@ def validate(
 
     PATHS are files or folders (walked recursively; .md, .markdown, .txt with
     YAML front matter, .json, .jsonl) or - for JSON Lines on standard input.
-    Default: seeds/. Exit 0 when every record is valid, 1 when any record or
-    file is not, 2 on usage errors, 130 when interrupted (Ctrl-C).
+    Default: `inputs` of [export] in feed.toml (found here or in a folder
+    above, up to the repository root), else seeds/; `exclude` there applies
+    too. Exit 0 when every record is valid, 1 when any record or file is not,
+    2 on usage errors, 130 when interrupted (Ctrl-C).
 
     \b
     Examples:
       feed-exporter validate
       feed-exporter validate records/ extra.jsonl
+      feed-exporter validate content/ --exclude README.md --exclude 'drafts/*'
       feed-exporter validate --output-format github records/
       cat records.jsonl | feed-exporter validate -
     """
+    found, defaults = project_settings(config_path, "validate")
+    inputs = record_paths(paths, found, defaults)
     progress = Progress(enabled=not quiet, label="Validating")
     try:
         collection = collect(
-            record_paths(paths),
+            inputs,
             settings_from(max_file_size, max_depth),
             progress=progress,
             jobs=jobs_or_default(jobs),
+            exclude=(*defaults.exclude, *exclude),
         )
     except BrokenProcessPool:
         progress.close()
@@ -79,7 +93,7 @@ def validate(
     problems = list(collection.problems)
     if collection.records == 0 and collection.unreadable == 0:
         problems.append(
-            Problem(path=" ".join(paths) or "seeds", rule="no-records", message="no records found")
+            Problem(path=" ".join(inputs), rule="no-records", message="no records found")
         )
     report = Report(
         command="validate",

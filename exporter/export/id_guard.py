@@ -28,12 +28,12 @@ from pathlib import Path
 import orjson
 
 from exporter.collect import record_line
-from exporter.config import FeedConfig, FeedSet
+from exporter.config import FEED_FILE_NAMES, FeedConfig, FeedSet
 from exporter.export.fragments import Entry
 from exporter.export.plan import FeedPlan
 from exporter.export.request import ExportRequest
 from exporter.load.settings import LoadSettings
-from exporter.markup import plain_text
+from exporter.markup import plain_text, title_as_written
 from exporter.moved import Identity, moved, same_moment
 from exporter.problems import Problem, Severity
 from exporter.published import (
@@ -86,7 +86,10 @@ def guard_export(
         return []
     chains = planned_chains(feeds)
     known = _remembered(source, remembered) if request.previous is None else None
-    published = read_published(source, lambda name: chain_of(name) in chains, known=known)
+    main_names = {name: feed.file_name_for(name) for name in FEED_FILE_NAMES}
+    published = read_published(
+        source, lambda name: chain_of(name) in chains, known=known, main_names=main_names
+    )
     limit_of = limits(request.selection.limit, feed.sets)
     unreadable = [replace(p, severity=Severity.WARNING) for p in published.problems]
     return unreadable + guard_ids(
@@ -112,8 +115,9 @@ def summaries(
         gap = SEPARATORS[feed_plan.format_name].count(b"\n")
         rows: list[tuple[str, str, str, str | None, int]] = []
         line = first_line
-        for entry, newlines in zip(common, lines, strict=False):
-            rows.append((*entry, line))
+        name = feed_plan.format_name
+        for (entry_id, title, published, via), newlines in zip(common, lines, strict=False):
+            rows.append((entry_id, title_as_written(name, title), published, via, line))
             line += newlines + gap
         found[feed_plan.file_name] = orjson.dumps(
             {"signature": signature_then, "format": feed_plan.format_name, "entries": rows}

@@ -85,7 +85,7 @@ def _export(
     cache: Cache,
     pool: Executor | None,
 ) -> ExportResult:
-    inputs = discover(paths)
+    inputs = discover(paths, exclude=request.exclude)
     with stage("produce"):
         collection = produce(
             inputs,

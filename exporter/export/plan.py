@@ -19,7 +19,6 @@ from exporter.config import FeedConfig, Paging
 from exporter.export.fragments import Entry
 from exporter.export.sets import group
 from exporter.problems import Problem, Severity
-from exporter.render import get_format
 from exporter.render.dates import latest
 
 
@@ -275,7 +274,7 @@ def _feed_plan(
     document: _Document, name: str, salt_of: SaltOf, key_of: KeyOf, head_key_of: HeadKeyOf
 ) -> FeedPlan:
     """One format of one document, with its URLs made absolute."""
-    file_name = get_format(name).file_name
+    file_name = document.feed.file_name_for(name)
     head = _urls(document, name, file_name)
     updated = latest([entry.changed_at for entry in document.entries])
     return FeedPlan(

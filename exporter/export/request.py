@@ -48,6 +48,7 @@ class ExportRequest:
     sets: tuple[str, ...] | None = None  # --set: write only these feed sets
     previous: Path | None = None  # --previous: the published feeds (else those in out_dir)
     allow_id_change: bool = False  # --allow-id-change: id-changed is a warning, not an error
+    exclude: tuple[str, ...] = ()  # --exclude: globs of input files to skip (sources.discover)
 
 
 @dataclass(slots=True)

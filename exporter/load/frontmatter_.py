@@ -19,6 +19,7 @@ from exporter.problems import Problem
 from exporter.records import Record
 
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
+_TOML_BOUNDARY = re.compile(r"\+\+\+[ \t]*\n")  # Hugo's TOML front matter
 
 
 def _closing(text: str, start: int) -> re.Match[str] | None:
@@ -37,6 +38,16 @@ def _closing(text: str, start: int) -> re.Match[str] | None:
 def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record | Problem:
     # python-frontmatter's `YAMLHandler().detect(text)` is this same match
     opening = _BOUNDARY.match(text)
+    if opening is None and _TOML_BOUNDARY.match(text):
+        return Problem(
+            path=name,
+            rule="no-front-matter",
+            message="this is TOML front matter (+++); feed-exporter reads YAML front matter "
+            "between --- lines",
+            line=1,
+            hint='convert it: hugo convert toYAML, or by hand: key = "value" becomes '
+            "key: value, and the +++ lines become ---",
+        )
     if opening is None:
         return Problem(
             path=name,
@@ -75,6 +86,7 @@ def parse_front_matter(text: str, name: str, settings: LoadSettings) -> Record |
             rule=refused.rule,
             message=refused.message,
             line=refused.line,
+            column=refused.column,
             hint=refused.hint,
         )
     if not isinstance(document.value, dict):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from exporter.load.json_locations import LazyLines
 from exporter.load.settings import LoadSettings
 from exporter.load.text import SURROGATE_MESSAGE, has_surrogate
 from exporter.problems import Problem
@@ -67,7 +68,12 @@ def _shape_problem(value: Any, max_depth: int) -> tuple[str, str] | None:
 
 
 def _record(
-    value: Any, decoder: _Decoder, name: str, line: int, settings: LoadSettings
+    value: Any,
+    decoder: _Decoder,
+    name: str,
+    line: int,
+    settings: LoadSettings,
+    lines: Mapping[str, int] | None = None,
 ) -> Record | Problem:
     if decoder.duplicates:
         return Problem(
@@ -78,7 +84,7 @@ def _record(
     shape = _shape_problem(value, settings.max_depth)
     if shape is not None:
         return Problem(name, shape[0], shape[1], line=line)
-    return Record(data=value, source=name, line=line)
+    return Record(data=value, source=name, line=line, lines=lines or {})
 
 
 def _syntax(name: str, error: Exception, text: str, base_line: int = 0) -> Problem:
@@ -116,7 +122,8 @@ def parse_json(text: str, name: str, settings: LoadSettings) -> Iterator[Record 
         if not text.startswith("[", start):
             value, end = decoder.decode_at(text, start)
             _expect_end(text, end)
-            yield _record(value, decoder, name, text.count("\n", 0, start) + 1, settings)
+            line = text.count("\n", 0, start) + 1
+            yield _record(value, decoder, name, line, settings, LazyLines(text, start, end))
             return
         yield from _parse_array(text, start + 1, decoder, name, settings)
     except (ValueError, RecursionError) as error:
@@ -143,8 +150,9 @@ def _parse_array(
         return
     while True:
         line = text.count("\n", 0, index) + 1
+        start = index
         value, index = decoder.decode_at(text, index)
-        yield _record(value, decoder, name, line, settings)
+        yield _record(value, decoder, name, line, settings, LazyLines(text, start, index))
         index = _skip(text, index)
         if text.startswith("]", index):
             _expect_end(text, index + 1)
@@ -152,6 +160,29 @@ def _parse_array(
         if not text.startswith(",", index):
             raise json.JSONDecodeError("expected ',' or ']'", text, index)
         index = _skip(text, index + 1)
+
+
+def parse_standard_input(
+    text: str, name: str, settings: LoadSettings
+) -> Iterator[Record | Problem]:
+    """JSON Lines, as `parse_json_lines`; but when no line is JSON at all (a
+    Markdown file piped in), one problem says what stdin takes instead of one
+    "invalid JSON" per line. Issue 13."""
+    items = list(parse_json_lines(text, name, settings))
+    if any(isinstance(item, Record) for item in items) or not items:
+        yield from items
+        return
+    if not all(isinstance(item, Problem) and item.rule == "json-syntax" for item in items):
+        yield from items
+        return
+    looks = "Markdown with front matter" if text.lstrip().startswith("---") else "not JSON"
+    yield Problem(
+        name,
+        "json-syntax",
+        f"standard input takes JSON Lines (one JSON object per line); this is {looks}",
+        line=1,
+        hint="pass the file's path instead of piping it: feed-exporter validate post.md",
+    )
 
 
 def parse_json_lines(text: str, name: str, settings: LoadSettings) -> Iterator[Record | Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import importlib
 import os
@@ -24,10 +25,13 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"  # how problems and reports name standard input
 
 
-def walk(folder: str, suffixes: AbstractSet[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def walk(
+    folder: str, suffixes: AbstractSet[str], exclude: Sequence[str] = ()
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Files below `folder` whose lower-cased suffix is in `suffixes`, in sorted
     order (a folder's entries by name, descending into subfolders where they
-    sort), skipping hidden entries and not following links to folders.
+    sort), skipping hidden entries, entries `excluded` by a glob (a folder
+    excluded is not entered) and not following links to folders.
 
     Iterative (a stack of sorted entry lists), so a folder nested thousands of
     levels deep cannot exhaust Python's recursion limit."""
@@ -38,7 +42,9 @@ def walk(folder: str, suffixes: AbstractSet[str]) -> Iterator[tuple[str, os.DirE
             stack.pop()
             continue
         entry = entries.pop()
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or (
+            exclude and excluded(os.path.relpath(entry.path, folder), entry.name, exclude)
+        ):
             continue
         try:
             is_folder = entry.is_dir(follow_symlinks=False)
@@ -75,8 +81,24 @@ def _identity(name: str, entry: os.DirEntry[str] | None = None) -> tuple[int, in
     return info.st_dev, info.st_ino
 
 
-def discover(paths: Sequence[str]) -> list[str]:
+def excluded(relative: str, name: str, exclude: Sequence[str]) -> bool:
+    """True when a glob matches the path relative to the walked folder (with /
+    between folders, whatever the system) or the bare name, with `fnmatch`
+    semantics: `*` also matches /, so `drafts/*` excludes everything below
+    drafts/, and `README.md` excludes a README in any folder."""
+    if not exclude:
+        return False
+    relative = relative.replace(os.sep, "/")
+    return any(fnmatch.fnmatch(relative, glob) or fnmatch.fnmatch(name, glob) for glob in exclude)
+
+
+def discover(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
     """Expand folders; explicit files are kept whatever their suffix (reported later).
+
+    `exclude` holds globs (`--exclude`, `[export] exclude` in feed.toml) matched
+    by `excluded`: inside a folder against the path relative to that folder and
+    the file name; a file named explicitly against the path as given and its
+    name. Standard input is never excluded.
 
     A file reached twice (`seeds seeds/a.md`) is read once: read twice, it would
     count twice and clash with itself as a duplicate webUrl."""
@@ -84,7 +106,11 @@ def discover(paths: Sequence[str]) -> list[str]:
     seen: set[tuple[int, int] | str] = set()
     for path in paths:
         if path != STDIN and os.path.isdir(path):
-            named: Iterable[tuple[str, os.DirEntry[str] | None]] = walk(path, RECOGNISED_SUFFIXES)
+            named: Iterable[tuple[str, os.DirEntry[str] | None]] = walk(
+                path, RECOGNISED_SUFFIXES, exclude
+            )
+        elif path != STDIN and excluded(os.path.normpath(path), os.path.basename(path), exclude):
+            continue
         else:
             named = [(path, None)]
         for name, entry in named:
@@ -109,7 +135,7 @@ def read_source(
     (None when nothing was read), so a cache can key exactly what was checked."""
     if name == STDIN:
         data = read_stream(stdin or sys.stdin.buffer, STDIN_NAME, settings.max_bytes)
-        name, suffix = STDIN_NAME, ".jsonl"
+        name, suffix = STDIN_NAME, STDIN
     else:
         path = Path(name)  # built once: pathlib parsing shows in per-file profiles
         suffix = path.suffix.lower()
@@ -157,4 +183,5 @@ PARSERS: dict[str, Parser] = {
     ),
     **dict.fromkeys(JSON_SUFFIXES, _loaded_on_use("exporter.load.json_:parse_json")),
     **dict.fromkeys(JSON_LINES_SUFFIXES, _loaded_on_use("exporter.load.json_:parse_json_lines")),
+    STDIN: _loaded_on_use("exporter.load.json_:parse_standard_input"),
 }

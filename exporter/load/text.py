@@ -20,6 +20,8 @@ from typing import BinaryIO
 from exporter.problems import Problem
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Control characters no text file holds: decoded "UTF-16" with them was binary.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SURROGATE_MESSAGE = (
     "contains a lone UTF-16 surrogate escape (such as \\ud800), which is not a character"
 )
@@ -134,6 +136,15 @@ def decode(data: bytes, name: str) -> str | Problem:
     whitespace as `str.isspace` sees it (Unicode spaces, and U+001C to U+001F too),
     after the byte-order mark is dropped: the JSON Lines reader skips lines of it,
     so such a .jsonl file would otherwise give no record and no problem at all."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError:
+            text = "\x00"
+        if _CONTROLS.search(text) is not None:
+            return _problem(name, "binary", "file is binary (contains NUL bytes), not text")
+        return _checked_text(text.removeprefix("\ufeff"), name)
     if b"\x00" in data:
         return _problem(name, "binary", "file is binary (contains NUL bytes), not text")
     try:
@@ -147,9 +158,42 @@ def decode(data: bytes, name: str) -> str | Problem:
             "save the file as UTF-8",
             line,
         )
+    return _checked_text(text, name)
+
+
+def _checked_text(text: str, name: str) -> str | Problem:
     if not text or text.isspace():  # stops at the first other character: no copy
         return _problem(name, "empty-file", "file is empty")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_BYTE_ORDER_MARKS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 (as Windows editors save "Unicode"), by its byte-order
+    mark or, without one, by where the NUL bytes of ASCII text fall; None for
+    anything else. Decoding them is safe: they are read strictly, and any NUL
+    left after decoding makes the file refused. Issue 13."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding
+    if b"\x00" not in data[:4] or len(data) % 2:
+        return None
+    head = data[:4096]
+    for width, encoding, nul_at in ((4, "utf-32-le", (1, 2, 3)), (4, "utf-32-be", (0, 1, 2))):
+        if len(data) % width == 0 and all(head[i] == 0 for i in nul_at):
+            return encoding
+    if head[1] == 0 and head[0] != 0:
+        return "utf-16-le"
+    if head[0] == 0 and head[1] != 0:
+        return "utf-16-be"
+    return None
 
 
 def file_digest(name: str, max_bytes: int) -> str | None:

@@ -19,6 +19,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from exporter.load.text import SURROGATE_MESSAGE, has_surrogate
+from exporter.load.yaml_hints import character_at, quote_hint
 from exporter.problems import json_pointer
 from exporter.records import ScalarOrigin
 
@@ -38,12 +39,20 @@ _KINDS = {
 class YamlRefused(Exception):
     """A YAML document we will not read, with the rule id and 1-based line."""
 
-    def __init__(self, rule: str, message: str, line: int | None, hint: str | None = None):
+    def __init__(
+        self,
+        rule: str,
+        message: str,
+        line: int | None,
+        hint: str | None = None,
+        column: int | None = None,
+    ):
         super().__init__(message)
         self.rule = rule
         self.message = message
         self.line = line
         self.hint = hint
+        self.column = column  # 1-based, where the parser says the problem is
 
 
 @dataclass
@@ -181,13 +190,50 @@ def compose(text: str, *, line_offset: int = 0, max_depth: int = 32) -> YamlDocu
                 path = _place(stack, doc, container, None, line)
                 stack.append(_Frame(container, path))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        where = mark.line + 1 + line_offset if mark is not None else None
-        problem = getattr(error, "problem", None) or str(error)
-        raise YamlRefused("yaml-syntax", f"invalid YAML: {problem}", where) from None
+        raise _syntax_error(error, text, line_offset) from None
+    except YamlRefused as refused:
+        # `title: !important`, `title: &co`: text YAML read as a tag or an anchor
+        if refused.rule in ("yaml-type", "yaml-alias") and refused.line is not None:
+            refused.hint = quote_hint(text, [refused.line - 1 - line_offset]) or refused.hint
+        raise
     finally:
         parser.dispose()
     return doc
+
+
+def _syntax_error(error: yaml.YAMLError, text: str, line_offset: int) -> YamlRefused:
+    """PyYAML's own line and column, the character it stopped at, and a "quote
+    the value" hint when the line holds one of the plain-scalar traps."""
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    mark = problem_mark or context_mark
+    at_end = problem_mark is not None and problem_mark.index >= len(text.rstrip())
+    if at_end and context_mark is not None:
+        # an unclosed quote or list: the parser stops at the end of the front
+        # matter (the closing --- line), the mistake is where the value opened
+        mark = context_mark
+        context = getattr(error, "context", None) or "while scanning"
+        problem = f"{problem} {context} that starts here and is never closed"
+    if mark is None:
+        return YamlRefused("yaml-syntax", f"invalid YAML: {problem}", None)
+    found = character_at(text, mark.line, mark.column)
+    if found is not None:
+        # libyaml's "found character that cannot start any token" leaves it out
+        problem = problem.replace("found character that", f"found character {found!r} that")
+        if "found" not in problem:
+            problem += f" (found {found!r})"
+    candidates = [mark.line] + ([context_mark.line] if context_mark is not None else [])
+    hint = quote_hint(text, candidates)
+    if found == "\t" or "tab character" in problem:
+        hint = "YAML indents with spaces, never tabs: replace the tab with spaces"
+    return YamlRefused(
+        "yaml-syntax",
+        f"invalid YAML: {problem}",
+        mark.line + 1 + line_offset,
+        hint=hint,
+        column=mark.column + 1,
+    )
 
 
 def _take_key(frame: _Frame, value: Any, origin: ScalarOrigin | None, line: int) -> None:

@@ -41,10 +41,10 @@ def latest(published: Sequence[datetime]) -> datetime:
     """`feed_updated` for entries published at these moments."""
     if published:  # truncating to seconds keeps the order: the newest, truncated
         return utc_seconds(max(published))
-    return _empty_feed_date()
+    return empty_feed_date()
 
 
-def _empty_feed_date() -> datetime:
+def empty_feed_date() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         # An epoch past year 9999 (or past what the platform's time functions take)

@@ -14,6 +14,9 @@ tests/unit/render/test_feedgen_workarounds.py.
 - feedgen's media extension puts every `media:content` into one `media:group`
   (which means "the same content in several encodings"); `EntryExtras` writes
   them directly into the item instead.
+- RSS plain text holding `<` or `&` is written with hexadecimal character
+  references (`&#x3C;`, `&#x26;`) after serialization, which lxml cannot be told
+  to do (`hex_references_in_plain_text`).
 - feedgen cannot set `type` on Atom titles: plain text that looks like markup
   (`Use <b> for bold`) is declared `type="html"` and escaped, which readers show
   as the same characters, instead of a `type="text"` value validators warn about.
@@ -21,7 +24,7 @@ tests/unit/render/test_feedgen_workarounds.py.
 
 from __future__ import annotations
 
-import html
+import re
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +34,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from exporter.config import Paging
-from exporter.markup import looks_like_markup
+from exporter.markup import atom_html_text, rss_plain_text
 from exporter.model import Image
 from exporter.render.view import CATEGORY_SCHEME, TYPE_SCHEME, EntryView, Related
 
@@ -115,10 +118,10 @@ def declare_markup_as_html(parent: etree._Element, names: tuple[str, ...]) -> No
         element = parent.find(name)
         if element is None or element.get("type", "text") != "text":
             continue
-        text = element.text or ""
-        if looks_like_markup(text):
+        escaped = atom_html_text(element.text or "")
+        if escaped is not None:
             element.set("type", "html")
-            element.text = html.escape(text, quote=False)
+            element.text = escaped
 
 
 class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
@@ -149,7 +152,8 @@ class EntryExtras(BaseEntryExtension):  # type: ignore[misc]
             _SubElement(item, _DC_CREATOR).text = self.creator
         if self.modified is not None:  # RSS has no edit date: Atom's, namespaced
             _SubElement(item, _ATOM_UPDATED).text = self.modified.isoformat()
-        _add_links(item, _ATOM_LINK, self.links)
+        links = [(rel, href, title and rss_plain_text(title)) for rel, href, title in self.links]
+        _add_links(item, _ATOM_LINK, links)
         _add_media(item, self.images)
         return item
 
@@ -238,4 +242,37 @@ def serialize(generator: FeedGenerator, kind: str) -> bytes:
     """UTF-8 bytes, XML declaration first, no BOM, pretty-printed (stable)."""
     to_string: Any = generator.rss_str if kind == "rss" else generator.atom_str
     data: bytes = to_string(pretty=True, encoding="UTF-8", xml_declaration=True)
-    return data
+    return hex_references_in_plain_text(data) if kind == "rss" else data
+
+
+# RSS plain text (titles, contacts, dc:creator, link titles): serialized by lxml as
+# text between a start and an end tag (never a raw "<"), or as an attribute value.
+_PLAIN_ELEMENT = re.compile(
+    rb"(<(title|copyright|managingEditor|webMaster|author|dc:creator)>)([^<]*)(</\2>)"
+)
+_LINK_TITLE = re.compile(rb'(<atom:link [^>]*?\btitle=")([^"]*)(")')
+_HEX = {b"&lt;": b"&#x3C;", b"&amp;": b"&#x26;"}
+_ESCAPE = re.compile(rb"&lt;|&amp;")
+
+
+def _hexadecimal(match: re.Match[bytes]) -> bytes:
+    return _HEX[match.group()]
+
+
+def hex_references_in_plain_text(data: bytes) -> bytes:
+    """`<` and `&` in RSS plain text as `&#x3C;` and `&#x26;`, as the RSS Best
+    Practices Profile asks: readers that guess whether RSS text is HTML then read
+    it as text, and the W3C validator does not warn (CharacterData, issue 13).
+    Same characters for an XML parser; the change stays inside one element or
+    attribute, so cutting the document into pieces (pieces.py) is unaffected."""
+    if b"&" not in data:
+        return data
+
+    def element(match: re.Match[bytes]) -> bytes:
+        text = _ESCAPE.sub(_hexadecimal, match.group(3))
+        return match.group(1) + text + match.group(4)
+
+    def attribute(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + _ESCAPE.sub(_hexadecimal, match.group(2)) + match.group(3)
+
+    return _LINK_TITLE.sub(attribute, _PLAIN_ELEMENT.sub(element, data))

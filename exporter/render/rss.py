@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from exporter.config import FEED_MEDIA_TYPES, FeedConfig
-from exporter.markup import plain_text
+from exporter.markup import plain_text, rss_plain_text
 from exporter.model import Article
 from exporter.render.feedgen_fixes import (
     categories_of,
@@ -24,7 +24,7 @@ MEDIA_TYPE = FEED_MEDIA_TYPES["rss"]
 def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | None = None) -> bytes:
     entries = entry_views(articles, feed.entry_settings)
     generator = new_generator("rss", feed.paging, feed.hubs)
-    generator.title(plain_text(feed.title))
+    generator.title(rss_plain_text(plain_text(feed.title)))
     generator.description(plain_text(feed.description))
     generator.link(href=feed.url_for("rss"), rel="self", type=MEDIA_TYPE)
     # feedgen takes the channel <link> from the last link added.
@@ -33,14 +33,16 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
     if feed.language:
         generator.language(feed.language.lower())
     if feed.logo:
-        generator.image(url=feed.logo, title=plain_text(feed.title), link=feed.site_url)
+        generator.image(
+            url=feed.logo, title=rss_plain_text(plain_text(feed.title)), link=feed.site_url
+        )
     if feed.author.email:
         generator.managingEditor(f"{feed.author.email} ({plain_text(feed.author.name)})")
     set_feed_updated(generator, updated or feed_updated(entries))
 
     for view in entries:
         entry, extras = new_entry(generator, view.published)
-        entry.title(view.title)
+        entry.title(rss_plain_text(view.title))
         entry.link(href=view.url)
         entry.guid(view.id, permalink=True)
         # <description> is HTML in RSS: escape the plain-text excerpt so "<" stays "<".

@@ -11,24 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from exporter.cli.check_cmd import check
+from tests.support import ATOM, SELF
 
-SELF = "https://example.com/feed.atom"
-ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <title>Example</title>
-  <id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id>
-  <updated>2024-01-31T12:00:00Z</updated>
-  <author><name>Ann</name></author>
-  <link rel="self" type="application/atom+xml" href="{SELF}"/>
-  <entry>
-    <title>Post</title>
-    <id>tag:example.com,2024:1</id>
-    <updated>2024-01-31T12:00:00Z</updated>
-    <link href="https://example.com/1"/>
-    <summary>Short</summary>
-  </entry>
-</feed>
-"""
 BROKEN = ATOM.replace("<title>Post</title>", "")
 WARNED = ATOM.replace(f'<link rel="self" type="application/atom+xml" href="{SELF}"/>', "")
 

@@ -188,12 +188,16 @@ def test_feed_toml_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("flag", "value", "named"),
     [
-        ("--site-url", "http://[::1", "feed.site_url 'http://[::1'"),
-        ("--feed-url", "rss=http://[::1", "the rss feed URL 'http://[::1'"),
-        ("--base-url", "http://[::1/", "the rss feed URL 'http://[::1/rss.xml'"),
-        ("--site-url", "https://a.example:99999/", "'https://a.example:99999/'"),
-        ("--feed-url", 'atom=https://a.example/a"b', "the atom feed URL 'https://a.example/a\"b'"),
-        ("--feed-url", "json=https://a.example/a b", "the json feed URL"),
+        ("--site-url", "http://[::1", "--site-url 'http://[::1'"),
+        ("--feed-url", "rss=http://[::1", "--feed-url rss=URL 'http://[::1'"),
+        ("--base-url", "http://[::1/", "--base-url 'http://[::1/'"),
+        ("--site-url", "https://a.example:99999/", "--site-url 'https://a.example:99999/'"),
+        (
+            "--feed-url",
+            'atom=https://a.example/a"b',
+            "--feed-url atom=URL 'https://a.example/a\"b'",
+        ),
+        ("--feed-url", "json=https://a.example/a b", "--feed-url json=URL"),
     ],
 )
 def test_urls_the_checker_would_reject_are_config_errors(

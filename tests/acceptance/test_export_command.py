@@ -159,7 +159,7 @@ def test_missing_config_value_is_one_line_exit_2(in_repo: None, tmp_path: Path) 
     code, stderr, _ = run("--config", str(config), "--out", str(tmp_path / "out"))
     assert code == 2
     assert stderr.strip().count("\n") == 0
-    assert "missing required value feed.title (or pass --title)" in stderr
+    assert "missing 4 required values: feed.title (--title);" in stderr
     assert not (tmp_path / "out").exists()
 
 

@@ -82,7 +82,9 @@ def test_no_paths_and_no_seeds_folder_is_a_usage_error(
     monkeypatch.chdir(tmp_path)
     result = run("validate")
     assert result.exit_code == 2
-    assert "no PATHS given and no seeds/ folder here" in result.stderr
+    assert "no PATHS given, no seeds/ folder in" in result.stderr
+    assert f"no feed.toml found in {tmp_path.resolve()}" in result.stderr
+    assert 'set inputs = ["content"] under [export] in feed.toml' in result.stderr
 
 
 # --- every input kind ---
@@ -173,7 +175,7 @@ def test_broken_inputs_each_give_one_clean_problem(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     found = located(result, tmp_path)
     assert found == [
-        "02-bad-yaml.md:3 yaml-syntax",
+        "02-bad-yaml.md:2:8 yaml-syntax",
         "03-no-front-matter.md:1 no-front-matter",
         "04-latin1.txt:2 encoding",
         "05-empty.md empty-file",
@@ -429,7 +431,9 @@ def test_no_progress_bar_in_a_pipe(tmp_path: Path) -> None:
     assert result.stdout == "60 records, 60 valid, 0 invalid, 0 files unreadable\n"
 
 
-def test_pre_commit_hook_runs_validate_on_record_files(repo_root: Path, seed_file: Path) -> None:
+def test_pre_commit_hook_runs_validate_on_record_files(
+    repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     [hook] = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["entry"] == "feed-exporter validate"
     assert hook["language"] == "python"
@@ -437,9 +441,11 @@ def test_pre_commit_hook_runs_validate_on_record_files(repo_root: Path, seed_fil
     for name in ("a.md", "b.markdown", "c.txt", "d.json", "e.jsonl"):
         assert pattern.search(f"records/{name}"), name
         assert pattern.search(f"seeds/sub/{name}"), name
+        assert pattern.search(f"content/posts/{name}"), name
     assert not pattern.search("records/f.yaml")
-    assert not pattern.search("README.md"), "a README outside the record folders is no record"
     assert hook["require_serial"] is True, "duplicate webUrls need every file in one process"
-    # pre-commit appends file names: the same call must work
-    result = run(*hook["entry"].split()[1:], str(seed_file))
+    # no file names: validate reads every record of [export] inputs (here seeds/)
+    assert hook["pass_filenames"] is False
+    monkeypatch.chdir(repo_root)
+    result = run(*hook["entry"].split()[1:])
     assert result.exit_code == 0

@@ -219,6 +219,54 @@ BROKEN = [
     ("atom-security-risk", "warning", "&lt;p&gt;Hello", "&lt;p onclick='x()'&gt;Hello"),
     ("atom-invalid-email", "error", "ann@example.com", "Ann Example"),
     ("atom-empty-element", "warning", "<title>Post</title>", "<title></title>"),
+    ("atom-empty-element", "warning", ">gen</generator>", "></generator>"),
+    ("atom-empty-element", "warning", "<summary>Short</summary>", "<summary></summary>"),
+    (
+        "atom-html-in-plain-text",
+        "warning",
+        "<name>Ann</name>",
+        "<name>&lt;b&gt;Ann&lt;/b&gt;</name>",
+    ),
+    ("atom-html-in-plain-text", "warning", ">gen</generator>", ">gen &amp;amp; co</generator>"),
+    (
+        "atom-html-fragment",
+        "warning",
+        '<content type="html">',
+        '<content type="text/html">',
+    ),
+    ("atom-not-html", "warning", "&lt;/a&gt;&lt;/p&gt;</content>", "&lt;/a&gt;&lt;p</content>"),
+    (
+        "atom-not-html",
+        "warning",
+        "Second <em>post</em>",
+        "Second <blink2>post</blink2>",
+    ),
+    ("atom-empty-attribute", "warning", 'title="Earlier"', 'title=""'),
+    ("atom-missing-type", "warning", ' type="application/pdf"/>', "/>"),
+    (
+        "atom-not-inline",
+        "warning",
+        '<div xmlns="http://www.w3.org/1999/xhtml">Second <em>post</em></div>',
+        "Second &lt;em&gt;post&lt;/em&gt;",
+    ),
+    (
+        "atom-unknown-namespace",
+        "warning",
+        "<icon>",
+        '<x:made-up xmlns:x="https://example.com/made-up-ns">1</x:made-up><icon>',
+    ),
+    (
+        "atom-security-risk",
+        "warning",
+        "&lt;p&gt;Hello",
+        "&lt;p style='position: absolute'&gt;Hello",
+    ),
+    (
+        "atom-noncanonical-id",
+        "warning",
+        "<id>https://example.com/post-2</id>",
+        "<id>HTTPS://Example.com:443/./post-%32</id>",
+    ),
     (
         "atom-missing-term",
         "error",
@@ -295,9 +343,17 @@ ROOT_RULES = {"atom-missing-namespace", "atom-obsolete-namespace", "atom-wrong-n
     ],
 )
 def test_root_namespace(namespace: str, rule: str) -> None:
-    problems = check(f"<feed{namespace}><title>x</title></feed>")
+    self_link = '<link rel="self" href="https://example.com/feed.atom"/>'
+    problems = check(f"<feed{namespace}><title>x</title>{self_link}</feed>")
     assert [p.rule for p in problems] == [rule]
     assert problems[0].line == 1
+
+
+@pytest.mark.parametrize("namespace", ["", ' xmlns="http://example.com/feed"'])
+def test_a_feed_in_the_wrong_namespace_without_a_self_link_is_told_both(namespace: str) -> None:
+    problems = check(f"<feed{namespace}><title>x</title></feed>")
+    assert [p.rule for p in problems][1:] == ["atom-missing-self"]
+    assert problems[1].severity is Severity.WARNING
 
 
 def test_entry_needs_content_or_an_alternate_link() -> None:

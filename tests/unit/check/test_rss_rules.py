@@ -336,6 +336,36 @@ CASES = [
         "<plain>",
         build(CHANNEL + '\n<x:meta xmlns:x="urn:x">\n<x:plain>1</x:plain></x:meta>'),
     ),
+    (
+        "rss-html-in-text",
+        Severity.WARNING,
+        build(
+            items=ITEM.replace("<title>First</title>", "<title>&lt;b&gt;First&lt;/b&gt;</title>")
+        ),
+        "&lt;b&gt;First",
+        build(items=ITEM.replace("<title>First</title>", "<title>First &lt; second</title>")),
+    ),
+    (
+        "rss-html-in-text",
+        Severity.WARNING,
+        build(CHANNEL.replace("<title>Example</title>", "<title>Lo&amp;#239;c</title>")),
+        "<title>Lo",
+        build(CHANNEL.replace("<title>Example</title>", "<title>Lo&#239;c</title>")),
+    ),
+    (
+        "rss-not-html",
+        Severity.WARNING,
+        build(items=ITEM.replace("&lt;p&gt;Hello&lt;/p&gt;", "&lt;scriptingNews&gt;")),
+        "scriptingNews",
+        build(items=ITEM.replace("&lt;p&gt;Hello&lt;/p&gt;", "&lt;em&gt;news&lt;/em&gt;")),
+    ),
+    (
+        "rss-blank-element",
+        Severity.WARNING,
+        build(items=ITEM.replace(">example-1<", "><")),
+        "<guid",
+        build(),
+    ),
 ]
 
 
@@ -388,3 +418,39 @@ def test_content_encoded_before_description_is_flagged_and_after_is_not() -> Non
     found = by_rule(run(before), "rss-content-without-description")
     assert [p.line for p in found] == [line_containing(before, "<content:encoded>")]
     assert by_rule(run(after), "rss-content-without-description") == []
+
+
+# CharacterData looks at the source lines, so these go through `check_bytes`.
+@pytest.mark.parametrize(
+    ("title", "warned"),
+    [
+        ("&amp;&lt;a", True),  # decodes to "&<a": looks like markup to a reader
+        ("&amp;&lt;/", True),
+        ("alpha&#x26;omega", False),  # hexadecimal references say "this is text"
+        ("a &#x3C;b> &#x26;&#x26; c", False),
+        ("a &lt; b &amp;&amp; c", False),  # nothing a reader could take for markup
+    ],
+)
+def test_character_data_in_rss_plain_text(title: str, warned: bool) -> None:
+    feed = build(items=ITEM.replace("<title>First</title>", f"<title>{title}</title>"))
+    context = CheckContext(source="feed.xml", base=SELF, now=NOW)
+    rules = [p.rule for p in check_bytes(feed.encode(), context)]
+    assert rules == (["rss-character-data"] if warned else [])
+
+
+def test_character_data_in_an_atom_link_title_attribute() -> None:
+    link = '<atom:link rel="related" href="https://example.org/2" title="{}"/>'
+    context = CheckContext(source="feed.xml", base=SELF, now=NOW)
+    warned = build(items=ITEM.replace("</item>", link.format("Hi &lt;beta&gt;") + "</item>"))
+    plain = build(items=ITEM.replace("</item>", link.format("Hi &#x3C;beta>") + "</item>"))
+    assert [p.rule for p in check_bytes(warned.encode(), context)] == ["rss-character-data"]
+    assert check_bytes(plain.encode(), context) == []
+
+
+def test_character_data_is_an_rss_2_rule() -> None:
+    feed = build(
+        items=ITEM.replace("<title>First</title>", "<title>&amp;&lt;a</title>"),
+        version='version="0.92"',
+    )
+    context = CheckContext(source="feed.xml", base=SELF, now=NOW)
+    assert "rss-character-data" not in [p.rule for p in check_bytes(feed.encode(), context)]

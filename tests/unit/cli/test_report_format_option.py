@@ -42,4 +42,4 @@ def test_export_help_says_what_o_output_and_out_are() -> None:
     text = " ".join(CliRunner().invoke(cli, ["export", "--help"]).output.split())
     assert "Not a feed file: feeds go to --out DIR, or to standard output with --output -" in text
     assert "(-o is the report format)" in text
-    assert "feeds to --out DIR (default output/)" in text
+    assert "feeds to --out DIR (default: out of [export], else output/)" in text

@@ -82,13 +82,14 @@ def test_feed_toml_in_the_working_folder_is_found(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("remove", "expected"),
     [
-        ('title = "T"\n', "missing required value feed.title (or pass --title)"),
-        ('description = "D"\n', "missing required value feed.description"),
-        ('site_url = "https://example.org/"\n', "missing required value feed.site_url"),
-        ('name = "A"\n', "missing required value feed.author.name (or pass --author)"),
+        ('title = "T"\n', "missing a required value: feed.title (--title)"),
+        ('description = "D"\n', "missing a required value: feed.description (--description)"),
+        ('site_url = "https://example.org/"\n', "missing a required value: feed.site_url"),
+        ('name = "A"\n', "missing a required value: feed.author.name (--author)"),
         (
             'base_url = "https://cdn.example.org/feeds"\n',
-            "missing required value feed.urls.rss or feed.base_url",
+            "missing a required value: feed.base_url (--base-url) or feed.urls.rss "
+            "(--feed-url rss=URL)",
         ),
     ],
 )

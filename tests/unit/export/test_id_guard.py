@@ -3,6 +3,7 @@ applies, when a gone entry would still fit, and one finding per record."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,6 +99,9 @@ def test_what_an_export_remembers_it_published_is_what_reading_the_files_gives(
     remembered entries equal the parsed ones in every field the guard uses."""
     records = tmp_path / "records"
     write_corpus(records, 45, seed=4, invalid=0.1)
+    marked = (records / "0000003.md").read_text(encoding="utf-8")
+    marked = re.sub(r'(?m)^title: ".*"$', 'title: "Use <b>bold</b> & more"', marked)
+    (records / "0000003.md").write_text(marked, encoding="utf-8")
     config = tmp_path / "feed.toml"
     config.write_text(
         (REPO / "feed.toml")

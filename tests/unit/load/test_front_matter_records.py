@@ -262,9 +262,11 @@ def test_duplicate_keys_are_refused(fields: str, line: int) -> None:
 @pytest.mark.parametrize(
     ("fields", "line"),
     [
-        ("title: [unclosed\n", 3),
+        # an unclosed list or quote is reported where it opens, not at the
+        # closing --- line where the parser gave up (issue 13)
+        ("title: [unclosed\n", 2),
         ("title: T\n  bad indent: x\n", 3),
-        ('title: "no end\n', 3),
+        ('title: "no end\n', 2),
     ],
 )
 def test_yaml_syntax_errors_name_a_line(fields: str, line: int) -> None:
@@ -288,7 +290,7 @@ def test_yaml_syntax_error_line_points_into_the_file() -> None:
     problem = refused(front_matter(VALID + "provider:\n  name: [x\nother: 1\n"))
     # libyaml notices the unclosed list where the next key starts
     assert (problem.rule, problem.line) == ("yaml-syntax", 7)
-    assert problem.message == "invalid YAML: did not find expected ',' or ']'"
+    assert problem.message == "invalid YAML: did not find expected ',' or ']' (found ':')"
 
 
 # --- front matter boundaries ---

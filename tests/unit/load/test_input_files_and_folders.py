@@ -183,3 +183,43 @@ def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
     _tree(tmp_path, ["d/a.md", "d/b.md"])
     given = [str(tmp_path / "d" / "b.md"), str(tmp_path / "d"), str(tmp_path / "d" / ".." / "d")]
     assert discover(given) == [str(tmp_path / "d" / "b.md"), str(tmp_path / "d" / "a.md")]
+
+
+# --- excluding files (--exclude, [export] exclude): issue 13 ---
+
+
+def _content_folder(tmp_path: Path) -> Path:
+    for name in ("README.md", "post.md", "notes/todo.md", "drafts/x.md", "posts/_index.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(VALID, encoding="utf-8")
+    return tmp_path
+
+
+def _relative(found: list[str], root: Path) -> list[str]:
+    return [os.path.relpath(name, root).replace(os.sep, "/") for name in found]
+
+
+def test_exclude_matches_the_file_name_in_any_folder(tmp_path: Path) -> None:
+    root = _content_folder(tmp_path)
+    found = discover([str(root)], exclude=["README.md", "_index.md"])
+    assert _relative(found, root) == ["drafts/x.md", "notes/todo.md", "post.md"]
+
+
+def test_exclude_matches_the_path_inside_the_walked_folder(tmp_path: Path) -> None:
+    root = _content_folder(tmp_path)
+    assert _relative(discover([str(root)], exclude=["drafts/*", "notes"]), root) == [
+        "README.md",
+        "post.md",
+        "posts/_index.md",
+    ]
+
+
+def test_exclude_applies_to_files_named_explicitly_but_never_to_stdin(tmp_path: Path) -> None:
+    root = _content_folder(tmp_path)
+    readme, post = str(root / "README.md"), str(root / "post.md")
+    assert discover([readme, post, "-"], exclude=("README.md", "-")) == [post, "-"]
+
+
+def test_no_exclude_keeps_every_file(tmp_path: Path) -> None:
+    root = _content_folder(tmp_path)
+    assert len(discover([str(root)])) == 5
