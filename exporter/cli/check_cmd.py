@@ -138,7 +138,7 @@ def check(
         if folder is not None and examined.page is not None:
             folders.setdefault(folder, []).append(FolderFile(source, url, examined.page))
     if not checked:
-        detail = f" ({skipped} other files skipped)" if skipped else ""
+        detail = f" ({counted(skipped, 'other file')} skipped)" if skipped else ""
         raise click.UsageError(f"no feed files found in the given folders{detail}")
     for folder, files in folders.items():
         problems.extend(folder_problems(folder, base, files))
