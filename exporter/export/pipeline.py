@@ -22,6 +22,7 @@ from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from exporter.collect import Collection
@@ -46,7 +47,7 @@ from exporter.render import get_format
 from exporter.timings import stage
 from exporter.words import counted
 from exporter.workers import WORKER_DIED, worker_pool
-from exporter.write.sink import Sink, WriteFailed, deliver_all, signature
+from exporter.write.sink import Sink, WriteFailed, close_all, deliver_all, open_sink, signature
 
 # A --limit below this share of the inputs renders only the chosen records, in
 # a second round (10,000 records, --limit 50: 4.6 s instead of 7.0 s cold).
@@ -290,8 +291,7 @@ def _write(
         for feed_plan in plan.feeds:
             output = kept.get(feed_plan.file_name)
             if output is None:
-                sink = _sink(feed_plan, request)
-                sinks.append(sink)
+                sink = open_sink(_target(feed_plan, request), sinks)
                 source = previous.get(feed_plan.file_name)
                 done = assemble(feed_plan, cache, locations, sink, source)
                 if done.layout is not None:
@@ -322,9 +322,7 @@ def _write(
                     )
                     return
                 result.feed_problems += index.problems
-                sink = Sink(request.out_dir / index.name)
-                sinks.append(sink)
-                sink.write(index.data)
+                open_sink(request.out_dir / index.name, sinks).write(index.data)
         deliver_all(sinks, request.stdout)
     except WriteFailed as failure:
         # a path that cannot hold the feeds is a usage error (exit 2), the rest exit 1
@@ -332,8 +330,7 @@ def _write(
         result.reason = f"cannot write {failure.target}: {failure.reason}"
         return
     finally:
-        for sink in sinks:
-            sink.close()
+        close_all(sinks)
     _delivered(result, sinks, request)
     if request.stdout is not None:
         return
@@ -398,10 +395,11 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
     )
 
 
-def _sink(feed_plan: FeedPlan, request: ExportRequest) -> Sink:
+def _target(feed_plan: FeedPlan, request: ExportRequest) -> Path | None:
+    """The feed's file (its folder is made if need be), or None for standard output."""
     if request.stdout is not None:
-        return Sink(None)
-    return Sink(request.out_dir / feed_plan.file_name)  # its folder is made if need be
+        return None
+    return request.out_dir / feed_plan.file_name
 
 
 def _delivered(result: ExportResult, sinks: list[Sink], request: ExportRequest) -> None:

@@ -144,6 +144,22 @@ class Sink:
             self._buffer.close()
 
 
+def open_sink(target: Path | None, sinks: list[Sink]) -> Sink:
+    """A new sink for `target`, appended to `sinks`, whose owner closes every
+    one of them. Ctrl-C between creating the temporary file and listing its sink
+    would leave the file behind, so it waits for both (issue 13)."""
+    with interrupts_deferred():
+        sinks.append(Sink(target))
+    return sinks[-1]
+
+
+def close_all(sinks: Sequence[Sink]) -> None:
+    """Remove every temporary file not delivered; Ctrl-C waits until all are gone."""
+    with interrupts_deferred():
+        for sink in sinks:
+            sink.close()
+
+
 def deliver_all(sinks: Sequence[Sink], stdout: BinaryIO | None) -> None:
     """Every feed is fsynced before the first rename, so a full disk or an I/O
     error at this last step still leaves all previous feeds untouched."""
