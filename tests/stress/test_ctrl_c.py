@@ -2,7 +2,15 @@
 middle of a real run: exit 130, one line saying so, no finished-looking line;
 for export, every previous feed byte for byte as it was (mtime included) and no
 temporary file left behind (issue 13: Ctrl-C exited 1, the code for invalid
-records)."""
+records).
+
+Each run is interrupted at a moment the test knows it has reached and not yet
+left: once its worker processes exist (seconds before it ends), or while it is
+held just before renaming its feeds into place. Waiting for a temporary file to
+appear could not tell whether the renames, some 50 ms later, had already
+happened on a busy machine; the instant a temporary file appears is
+tests/unit/export/test_ctrl_c_temporary_files.py's.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +27,33 @@ import pytest
 from bench.corpus import write_corpus
 from tests.support import REPO
 
-pytestmark = pytest.mark.slow  # deselect with -m 'not slow'
+# ctrl_c_raises: the runs must not inherit SIGINT ignored from pytest.
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("ctrl_c_raises")]
 
 RECORDS = 3000  # about 2 s of export on one core: the interrupt lands mid-run
 FILES = ("rss.xml", "atom.xml", "feed.json")
 NOTHING_WRITTEN = (
     "feed-exporter export: interrupted: nothing written, the previous feeds are untouched"
 )
+
+
+# `python -c HELD_BEFORE_RENAMES MARKER export ...`: the export, held (until
+# Ctrl-C) once every temporary file is written and before the first rename; it
+# creates MARKER when it gets there.
+HELD_BEFORE_RENAMES = """
+import sys, time
+from pathlib import Path
+from exporter.cli.main import main
+from exporter.export import pipeline
+marker = Path(sys.argv.pop(1))
+deliver_all = pipeline.deliver_all
+def held(sinks, stdout):
+    marker.touch()
+    time.sleep(600)
+    deliver_all(sinks, stdout)
+pipeline.deliver_all = held
+main()
+"""
 
 
 def _command(*args: str) -> list[str]:
@@ -35,10 +63,14 @@ def _command(*args: str) -> list[str]:
 def _start(command: list[str], **options: object) -> subprocess.Popen[bytes]:
     """In its own process group, so SIGINT reaches it and its pool workers as
     Ctrl-C in a terminal would."""
+    settings: dict[str, object] = {
+        "cwd": REPO,
+        "stdout": subprocess.PIPE,
+        "stderr": subprocess.PIPE,
+    }
     return subprocess.Popen(  # type: ignore[call-overload,no-any-return]
-        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        start_new_session=True, **options,
-    )  # fmt: skip
+        command, start_new_session=True, **(settings | options)
+    )
 
 
 def _workers(process: subprocess.Popen[bytes]) -> bool:
@@ -60,8 +92,9 @@ def _interrupt_when(condition: Callable[[], bool], process: subprocess.Popen[byt
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise AssertionError("still running a minute after Ctrl-C") from None
-    assert process.returncode == 130, stderr.decode()
-    return stderr.decode()
+    said = (stderr or b"").decode()  # None: stderr went to a file
+    assert process.returncode == 130, said
+    return said
 
 
 def _state(out: Path) -> dict[str, tuple[bytes, int]]:
@@ -85,25 +118,29 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return new, root / "out"
 
 
-def _export(new: Path, out: Path) -> subprocess.Popen[bytes]:
+def _export(new: Path, out: Path, *launcher: str) -> subprocess.Popen[bytes]:
+    command = launcher or (sys.executable, "-m", "exporter")
     return _start(
-        _command("export", str(new), "--out", str(out), "--config", str(REPO / "feed.toml"),
-                 "--no-cache", "-j", "2")
+        [*command, "export", str(new), "--out", str(out), "--config", str(REPO / "feed.toml"),
+         "--no-cache", "-j", "2"]
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("moment", ["workers started", "temporary file written"])
+@pytest.mark.parametrize("moment", ["workers started", "temporary files written"])
 def test_ctrl_c_during_export_leaves_the_previous_feeds(
-    published: tuple[Path, Path], moment: str
+    published: tuple[Path, Path], moment: str, tmp_path: Path
 ) -> None:
     new, out = published
     before = _state(out)
     assert set(FILES) <= set(before)
-    process = _export(new, out)
     if moment == "workers started":
+        process = _export(new, out)
         stderr = _interrupt_when(lambda: _workers(process), process)
     else:
-        stderr = _interrupt_when(lambda: any(out.glob(".*.tmp")), process)
+        held = tmp_path / "held before renames"
+        process = _export(new, out, sys.executable, "-c", HELD_BEFORE_RENAMES, str(held))
+        stderr = _interrupt_when(held.exists, process)
+        assert held.exists()  # it did get there: every temporary file was written
     assert stderr.splitlines() == [NOTHING_WRITTEN]
     assert _state(out) == before  # same bytes, same mtimes, no temporary file
     assert not list(out.glob(".*.tmp"))

@@ -9,6 +9,8 @@ import pytest
 
 from exporter.interrupts import interrupts_deferred
 
+pytestmark = pytest.mark.usefixtures("ctrl_c_raises")
+
 
 def test_an_interrupt_inside_waits_for_the_end_of_the_block() -> None:
     steps: list[str] = []
