@@ -7,7 +7,7 @@ commit, and should not pay for importing feedgen, lxml and Markdown.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -42,9 +42,19 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            name = ctx.invoked_subcommand or ""
-            click.echo(f"feed-exporter {name}: {_interrupted(name)}", err=True)
-            ctx.exit(EXIT_CODE)
+            self._exit_interrupted(ctx)
+        except click.Abort as abort:
+            # click.prompt (init) turns Ctrl-C into Abort, the KeyboardInterrupt
+            # kept as its context; Abort for end of input stays click's.
+            if not isinstance(abort.__context__, KeyboardInterrupt):
+                raise
+            click.echo(err=True)  # the prompt's line is left open
+            self._exit_interrupted(ctx)
+
+    def _exit_interrupted(self, ctx: click.Context) -> NoReturn:
+        name = ctx.invoked_subcommand or ""
+        click.echo(f"feed-exporter {name}: {_interrupted(name)}", err=True)
+        ctx.exit(EXIT_CODE)
 
 
 def _interrupted(command: str) -> str:

@@ -152,3 +152,23 @@ def test_ctrl_c_during_validate(published: tuple[Path, Path]) -> None:
     process = _start(_command("validate", *corpora, "-j", "2"))
     stderr = _interrupt_when(lambda: _workers(process), process)
     assert stderr.splitlines() == ["feed-exporter validate: interrupted"]
+
+
+def test_ctrl_c_at_an_init_question(tmp_path: Path) -> None:
+    """click.prompt turns Ctrl-C into its Abort ("Aborted!", exit 1). Standard
+    input stays open until the end: an end of input is an Abort of its own."""
+    said = tmp_path / "stderr"
+    answers, typing = os.pipe()
+    try:
+        with said.open("wb") as stderr:
+            process = _start(
+                _command("init", "--interactive"), cwd=tmp_path, stdin=answers, stderr=stderr
+            )
+            _interrupt_when(lambda: b"Feed title" in said.read_bytes(), process)
+    finally:
+        os.close(answers)
+        os.close(typing)
+    lines = said.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == "feed-exporter init: interrupted"
+    assert "Aborted!" not in lines[0]
+    assert not (tmp_path / "feed.toml").exists()
