@@ -1,9 +1,11 @@
-"""Ctrl-C (SIGINT): what a run did before it, and the one step it may not cut.
+"""Ctrl-C (SIGINT): what a run did before it, and the steps it may not cut.
 
 A command interrupted by Ctrl-C exits 130 (128 + SIGINT, as shells report it)
 with one line (`exporter.cli.main`). Export publishes its feeds with a series
 of renames that must happen all together or not at all: an interrupt during
 them waits until they are done, and the run then says the feeds were written.
+Creating a temporary feed file and listing it for clean-up, and removing them
+all, wait the same way (`exporter.write.sink`): none is ever left behind.
 """
 
 from __future__ import annotations
