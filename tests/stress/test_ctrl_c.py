@@ -154,6 +154,18 @@ def test_ctrl_c_during_validate(published: tuple[Path, Path]) -> None:
     assert stderr.splitlines() == ["feed-exporter validate: interrupted"]
 
 
+def _waiting(process: subprocess.Popen[bytes]) -> bool:
+    """Asleep (state S), which after its question means blocked reading the
+    answer. A SIGINT that lands between the question and the read() call sets
+    Python's flag but does not interrupt a read() not yet begun: that read()
+    waits for input (a second Ctrl-C would end it), so the test waits for it."""
+    try:
+        stat = Path(f"/proc/{process.pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].startswith("S")
+
+
 def test_ctrl_c_at_an_init_question(tmp_path: Path) -> None:
     """click.prompt turns Ctrl-C into its Abort ("Aborted!", exit 1). Standard
     input stays open until the end: an end of input is an Abort of its own."""
@@ -164,7 +176,11 @@ def test_ctrl_c_at_an_init_question(tmp_path: Path) -> None:
             process = _start(
                 _command("init", "--interactive"), cwd=tmp_path, stdin=answers, stderr=stderr
             )
-            _interrupt_when(lambda: b"Feed title" in said.read_bytes(), process)
+
+            def asked() -> bool:
+                return b"Feed title" in said.read_bytes() and _waiting(process)
+
+            _interrupt_when(asked, process)
     finally:
         os.close(answers)
         os.close(typing)
