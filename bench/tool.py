@@ -26,13 +26,15 @@ RUN_NAMES = ("baseline", "validate", *CHAIN)
 TIMINGS_VARIABLE = "FEED_EXPORTER_TIMINGS"
 CACHE_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
 
+# Singular or plural, and the "(s)" of versions before issue 13 (a baseline run
+# may measure one).
 _VALIDATE_SUMMARY = re.compile(
-    r"(?P<records>\d+) records, (?P<valid>\d+) valid, (?P<invalid>\d+) invalid, "
-    r"(?P<unreadable>\d+) files unreadable"
+    r"(?P<records>\d+) records?, (?P<valid>\d+) valid, (?P<invalid>\d+) invalid, "
+    r"(?P<unreadable>\d+) files? unreadable"
 )
 _EXPORT_SUMMARY = re.compile(
-    r"(?P<exported>\d+) article\(s\) exported to (?P<feeds>\d+) feed\(s\), "
-    r"(?P<skipped>\d+) record\(s\) skipped"
+    r"(?P<exported>\d+) articles?(?:\(s\))? exported to (?P<feeds>\d+) feeds?(?:\(s\))?, "
+    r"(?P<skipped>\d+) records?(?:\(s\))? skipped"
 )
 
 

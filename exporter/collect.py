@@ -22,6 +22,7 @@ from exporter.load.sources import STDIN, STDIN_NAME, discover, load_source, read
 from exporter.model import Article, article_from_record
 from exporter.problems import Problem
 from exporter.records import Record
+from exporter.words import counted
 from exporter.workers import ordered_map
 
 # Below this many files a process pool costs more than it saves.
@@ -106,8 +107,8 @@ class Collection(Generic[Value]):
 
     def summary(self) -> str:
         return (
-            f"{self.records} records, {self.valid} valid, {self.invalid} invalid, "
-            f"{self.unreadable} files unreadable"
+            f"{counted(self.records, 'record')}, {self.valid} valid, {self.invalid} invalid, "
+            f"{counted(self.unreadable, 'file')} unreadable"
         )
 
     def counts(self) -> dict[str, int]:

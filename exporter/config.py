@@ -18,6 +18,7 @@ from exporter.config_file import DEFAULT_CONFIG_NAME as DEFAULT_CONFIG_NAME
 from exporter.config_file import ConfigError as ConfigError
 from exporter.config_file import read_config_file
 from exporter.iri import is_valid_absolute_iri, scheme
+from exporter.words import counted
 
 # The file each format is written to; a feed's public URL defaults to base_url + this name.
 FEED_FILE_NAMES: Mapping[str, str] = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
@@ -224,8 +225,9 @@ def build_config(
                 + ", ".join(f"feed.urls.{name} (--feed-url {name}=URL)" for name in lacking)
             )
     if missing:
-        count = "a required value" if len(missing) == 1 else f"{len(missing)} required values"
-        message = f"{prefix}missing {count}: " + "; ".join(missing)
+        message = f"{prefix}missing {counted(len(missing), 'required value')}: " + "; ".join(
+            missing
+        )
         raise ConfigError(message + (f" ({hint})" if hint and not where else ""))
     assert title and description and site_url and author_name  # narrowed above
     feed_urls = {

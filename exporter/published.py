@@ -321,7 +321,7 @@ def _json_item(item: dict[str, Any], line: int | None) -> PublishedEntry:
         return value.strip() if isinstance(value, str) else None
 
     identity = item.get("id")
-    content = text("content_html") or text("content_text")
+    content = text("content_html") or text("content_text") or None  # "": no content, as in RSS
     tags = item.get("tags")
     return PublishedEntry(
         id=str(identity) if isinstance(identity, str | int) and identity is not True else "",

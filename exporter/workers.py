@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -31,6 +32,16 @@ WORKER_DIED = (
 )
 
 
+def _start_worker(parent: int) -> None:
+    """Ctrl-C reaches every process of the terminal's process group: the parent
+    alone handles it (it cancels the work and exits 130); a worker that raised
+    KeyboardInterrupt too would print a traceback and break the pool. Workers
+    are forked with SIGINT blocked (`_Pool.submit`): ignore it, then unblock."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _leave_with_parent(parent)
+
+
 def _leave_with_parent(parent: int) -> None:
     def watch() -> None:
         while os.getppid() == parent:
@@ -40,10 +51,35 @@ def _leave_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Ctrl-C waits while the block runs (only the main thread receives it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+class _Pool(ProcessPoolExecutor):
+    """The workers are forked at the first submit. A KeyboardInterrupt half-way
+    through that would leave forked workers the pool does not know about, and
+    Python's exit would wait for them forever; a worker forked while SIGINT is
+    deliverable could die of it before ignoring it. So SIGINT is held back
+    while tasks are submitted: it arrives once the pool is whole."""
+
+    def submit(
+        self, fn: Callable[..., Result], /, *args: object, **kwargs: object
+    ) -> Future[Result]:
+        with _sigint_held():
+            return super().submit(fn, *args, **kwargs)
+
+
 def new_pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=jobs, initializer=_leave_with_parent, initargs=(os.getpid(),)
-    )
+    return _Pool(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 class LazyPool(Executor):
@@ -65,6 +101,10 @@ class LazyPool(Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        # Interrupted or failed: drop the queued work instead of finishing it.
+        self.shutdown(wait=True, cancel_futures=kind is not None)
 
 
 @contextmanager
@@ -96,9 +136,14 @@ def ordered_map(
         if pool is None:
             pool = stack.enter_context(new_pool(jobs))
         window: deque[Future[Result]] = deque()
-        for task in tasks:
-            window.append(pool.submit(function, task))
-            if len(window) >= jobs * ahead:
+        try:
+            for task in tasks:
+                window.append(pool.submit(function, task))
+                if len(window) >= jobs * ahead:
+                    yield window.popleft().result()
+            while window:
                 yield window.popleft().result()
-        while window:
-            yield window.popleft().result()
+        except BaseException:  # Ctrl-C, or a failure: what has not started never will
+            for future in window:
+                future.cancel()
+            raise

@@ -19,6 +19,7 @@ which scales n by the profile's max_examples over hypothesis's default of 100.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -112,3 +113,14 @@ def silent_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[SilentHub]:
     hub = SilentHub()
     yield hub
     hub.close()
+
+
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt in this process during the test, as in a
+    terminal. Started with SIGINT ignored (a shell's background job), Python
+    installs no handler, and the processes a test starts would inherit the
+    ignored signal too (exec keeps an ignored signal ignored)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

@@ -13,6 +13,7 @@ import re
 
 from exporter.check.context import CheckContext
 from exporter.problems import Problem, Severity
+from exporter.words import counted
 
 # XML 1.0 §2.2: characters that may never appear, even escaped.
 _ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -230,8 +231,8 @@ def illegal_characters(text: str, context: CheckContext, problems: list[Problem]
             problem(
                 context,
                 "xml-illegal-character",
-                f"{len(found) - MAX_REPORTED_CHARACTERS} more characters not allowed in XML "
-                "were found: remove all control characters.",
+                f"{counted(len(found) - MAX_REPORTED_CHARACTERS, 'more character')} not "
+                "allowed in XML found: remove all control characters.",
             )
         )
     control = _C1_CHARS.search(text)

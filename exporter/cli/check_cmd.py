@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -17,10 +18,11 @@ import click
 from exporter.check.checker import examine_path
 from exporter.check.context import CheckContext
 from exporter.check.folder import FEED_SUFFIXES, FolderFile, folder_problems
-from exporter.cli.options import ByteSize, output_format, verbosity
+from exporter.cli.options import ByteSize, color_choice, color_option, output_format, verbosity
 from exporter.load.sources import STDIN_NAME, walk
 from exporter.problems import Problem
 from exporter.report import Report, write_report
+from exporter.words import counted
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -87,6 +89,7 @@ def targets(
     show_default="50MiB",
     help="Refuse feeds larger than this without parsing them.",
 )
+@color_option
 @verbosity
 def check(
     paths: tuple[str, ...],
@@ -94,6 +97,7 @@ def check(
     base: str | None,
     strict: bool,
     max_file_size: int,
+    color: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -107,7 +111,7 @@ def check(
     In a folder, archive links (RFC 5005) and JSON Feed next_url are also followed
     between the files.
     Exit 0 when no file has an error, 1 otherwise (also on warnings with --strict),
-    2 on usage errors.
+    2 on usage errors, 130 when interrupted (Ctrl-C).
 
     \b
     Examples:
@@ -134,7 +138,7 @@ def check(
         if folder is not None and examined.page is not None:
             folders.setdefault(folder, []).append(FolderFile(source, url, examined.page))
     if not checked:
-        detail = f" ({skipped} other files skipped)" if skipped else ""
+        detail = f" ({counted(skipped, 'other file')} skipped)" if skipped else ""
         raise click.UsageError(f"no feed files found in the given folders{detail}")
     for folder, files in folders.items():
         problems.extend(folder_problems(folder, base, files))
@@ -151,16 +155,16 @@ def check(
         summary="" if quiet else _summary(len(checked), failed_files, problems),
         counts={"files": len(checked), "invalid": failed_files},
     )
-    write_report(report, output_format, sys.stdout)
     failing = report.errors or (strict and report.warnings)
+    report = replace(report, failed=bool(failing))
+    write_report(report, output_format, sys.stdout, color_choice(color))
     sys.exit(1 if failing else 0)
 
 
 def _summary(files: int, failed: int, problems: list[Problem]) -> str:
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
-    noun = "feed" if files == 1 else "feeds"
     return (
-        f"Checked {files} {noun}: {files - failed} valid, {failed} invalid "
-        f"({errors} errors, {warnings} warnings)."
+        f"Checked {counted(files, 'feed')}: {files - failed} valid, {failed} invalid "
+        f"({counted(errors, 'error')}, {counted(warnings, 'warning')})."
     )

@@ -4,12 +4,15 @@ and CI. Click wiring only; the comparison is `exporter.diff`."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from exporter.cli.options import color_choice, color_option, report_format
 from exporter.diff import KINDS, FeedsDiff, Kind, diff_paths
 from exporter.report import Report, write_report
+from exporter.words import counted
 
 # diff reports changes, not checks: JUnit's test cases have nothing to hold.
 DIFF_OUTPUT_FORMATS = ("text", "json", "github")
@@ -34,17 +37,20 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> fro
 @click.command()
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--output-format", "-o", type=click.Choice(DIFF_OUTPUT_FORMATS), default="text",
-    show_default=True, help="text for people, json for tools, github for Actions annotations.",
-)  # fmt: skip
+@report_format(
+    DIFF_OUTPUT_FORMATS,
+    help_text="text for people, json for tools, github for Actions annotations.",
+)
 @click.option(
     "--fail-on", "fail_on", metavar="KINDS", callback=_kinds,
     help=f"Exit 1 only for these kinds of change (comma-separated: {', '.join(KINDS)}; "
     "default: any).",
 )  # fmt: skip
+@color_option
 @click.option("-q", "--quiet", is_flag=True, help="Only the changes: no summary.")
-def diff(old: Path, new: Path, output_format: str, fail_on: frozenset[Kind], quiet: bool) -> None:
+def diff(
+    old: Path, new: Path, output_format: str, fail_on: frozenset[Kind], color: str, quiet: bool
+) -> None:
     """List the entries added, removed, changed and id-changed between two
     published states, feed by feed.
 
@@ -56,7 +62,7 @@ def diff(old: Path, new: Path, output_format: str, fail_on: frozenset[Kind], qui
 
     \b
     Exit codes: 0 no differences; 1 differences (of the --fail-on kinds), or a
-    feed that cannot be read; 2 usage error.
+    feed that cannot be read; 2 usage error; 130 interrupted (Ctrl-C).
 
     \b
     Examples:
@@ -67,17 +73,18 @@ def diff(old: Path, new: Path, output_format: str, fail_on: frozenset[Kind], qui
     if old.is_dir() != new.is_dir():
         raise click.UsageError("OLD and NEW must both be feed files or both be folders")
     found = diff_paths(old, new)
-    write_report(_report(found, quiet), output_format, sys.stdout)
-    failing = found.problems or any(change.kind in fail_on for change in found.changes)
+    failing = bool(found.problems) or any(change.kind in fail_on for change in found.changes)
+    report = replace(_report(found, quiet), failed=failing)
+    write_report(report, output_format, sys.stdout, color_choice(color))
     sys.exit(1 if failing else 0)
 
 
 def _report(found: FeedsDiff, quiet: bool) -> Report:
     counts = {kind.value: found.count(kind) for kind in Kind}
     summary = (
-        f"Compared {len(found.feeds)} feed(s): "
+        f"Compared {counted(len(found.feeds), 'feed')}: "
         + ", ".join(f"{count} {kind}" for kind, count in counts.items())
-        + (f"; {len(found.problems)} file(s) could not be read" if found.problems else "")
+        + (f"; {counted(len(found.problems), 'file')} could not be read" if found.problems else "")
     )
     return Report(
         command="diff",

@@ -10,16 +10,19 @@ from pathlib import Path
 import click
 
 from exporter.cli.options import (
+    FEED_HINT,
     ByteSize,
     Progress,
+    color_choice,
+    color_option,
     config_option,
     exclude_option,
     jobs_option,
     jobs_or_default,
     load_bounds,
-    output_format,
     project_settings,
     record_paths,
+    report_format,
     settings_from,
     verbosity,
 )
@@ -46,6 +49,7 @@ from exporter.publish.websub import (
 from exporter.render.dates import empty_feed_date
 from exporter.report import Report, write_report
 from exporter.timings import dump_if_requested
+from exporter.words import counted
 from exporter.write.lock import DEFAULT_WAIT, LockBusy, OutputLock
 
 FORMAT_NAMES = (*FEED_FILE_NAMES, "all")
@@ -120,7 +124,10 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Folder for rss.xml, atom.xml, feed.json (default: out of [export], else output/).",
 )  # fmt: skip
-@click.option("--output", "output", help="'-' writes the one chosen format to standard output.")
+@click.option(
+    "--output", "output", metavar="-",
+    help="'-' writes the one chosen format to standard output (-o is the report format).",
+)  # fmt: skip
 @config_option
 @click.option("--title", help="Feed title.")
 @click.option("--description", help="Feed description.")
@@ -157,7 +164,11 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     metavar="SECONDS",
     help="Wait this long for another export writing to the same --out folder (0: fail at once).",
 )  # fmt: skip
-@output_format
+@report_format(
+    file_hint=FEED_HINT,
+    help_text="Report format for problems and the summary (on stderr): text, json, github or "
+    "junit. Not a feed file: feeds go to --out DIR, or to standard output with --output -.",
+)
 @load_bounds
 @exclude_option
 @jobs_option
@@ -196,6 +207,7 @@ def _lock(out_dir: Path, wait: float) -> OutputLock | None:
     show_default=True, metavar="SECONDS",
     help="Wait this long for a hub to accept a connection, and for each read of its answer.",
 )  # fmt: skip
+@color_option
 @verbosity
 def export(
     paths: tuple[str, ...],
@@ -230,6 +242,7 @@ def export(
     no_cache: bool,
     ping: bool,
     ping_timeout: float,
+    color: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -248,12 +261,19 @@ def export(
     an error (id-changed) unless --allow-id-change.
 
     \b
+    Where things go: feeds to --out DIR (default: out of [export], else
+    output/) or, for one format, to standard output with --output -; the report
+    to standard error, in the format -o/--output-format names (text, json,
+    github, junit).
+
+    \b
     Exit codes: 0 ok; 1 a record was rejected under --strict, an entry would
     change its id (id-changed), or the feeds could not be written (disk full,
     permission denied, another export busy with --out; previous feeds
     untouched); 2 usage or configuration error; 3 our own output failed
     verification (a bug; nothing written); 4 (--ping) feeds written, but a hub
-    could not be notified.
+    could not be notified; 130 interrupted (Ctrl-C): nothing written unless the
+    feeds were already in place, as the last line says.
 
     \b
     Examples:
@@ -329,6 +349,9 @@ def export(
     progress = Progress(enabled=not quiet and request.stdout is None, label="Exporting")
     try:
         result = run_export(inputs, replace(request, progress=progress), feed)
+    except KeyboardInterrupt:
+        progress.close(finished=False)
+        raise
     finally:
         progress.close()
         if lock is not None:
@@ -345,7 +368,8 @@ def export(
         for each in pings or ():
             if each.error is None:
                 click.echo(f"notified {each.hub} of {each.feed.url}", err=True)
-    write_report(_report(result, quiet, pings), output_format, sys.stderr)
+    report = _report(result, quiet, pings)
+    write_report(report, output_format, sys.stderr, color_choice(color))
     dump_if_requested()
     sys.exit(int(result.status))
 
@@ -390,12 +414,14 @@ def _report(result: ExportResult, quiet: bool, pings: list[Ping] | None) -> Repo
     if quiet:
         problems = [problem for problem in problems if problem.is_error]
     summary = (
-        f"{result.exported} article(s) exported to {len(result.outputs)} feed(s), "
-        f"{result.skipped} record(s) skipped (invalid or unreadable), "
+        f"{counted(result.exported, 'article')} exported to "
+        f"{counted(len(result.outputs), 'feed')}, "
+        f"{counted(result.skipped, 'record')} skipped (invalid or unreadable), "
         f"{result.left_out} left out by selection"
     )
     if pings:
-        summary += f"; {len(pings) - len(failed)} of {len(pings)} hub notification(s) sent"
+        sent = len(pings) - len(failed)
+        summary += f"; {sent} of {counted(len(pings), 'hub notification')} sent"
     elif pings is not None:
         summary += "; no feed changed, no hub notified"
     if result.exported == 0 and result.records > result.skipped:
@@ -422,7 +448,12 @@ def _report(result: ExportResult, quiet: bool, pings: list[Ping] | None) -> Repo
     if pings is not None:
         counts |= {"hub_notifications": len(pings), "hub_notifications_failed": len(failed)}
     return Report(
-        command="export", problems=problems, checked=result.files, summary=summary, counts=counts
+        command="export",
+        problems=problems,
+        checked=result.files,
+        summary=summary,
+        counts=counts,
+        failed=result.status is not ExportStatus.OK,
     )
 
 

@@ -75,7 +75,8 @@ def init(
 
     On a terminal, asks for each value not given as a flag; otherwise (or with
     --yes) takes the flags and names every missing one. Never replaces an
-    existing file without --force. Exit 0 written, 2 missing or bad values.
+    existing file without --force. Exit 0 written, 2 missing or bad values,
+    130 interrupted (Ctrl-C; nothing written).
 
     \b
     Examples:

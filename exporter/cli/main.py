@@ -7,10 +7,12 @@ commit, and should not pay for importing feedgen, lxml and Markdown.
 from __future__ import annotations
 
 import importlib
+from typing import Any, NoReturn
 
 import click
 
 from exporter import __version__
+from exporter.interrupts import EXIT_CODE, written
 
 _COMMANDS = {
     "init": "exporter.cli.init_cmd:init",
@@ -33,6 +35,34 @@ class LazyGroup(click.Group):
         module, attribute = target.split(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Ctrl-C: exit 130 with one line that says what was left as it was
+        (click's own "Aborted!" exits 1, the code for invalid records)."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            self._exit_interrupted(ctx)
+        except click.Abort as abort:
+            # click.prompt (init) turns Ctrl-C into Abort, the KeyboardInterrupt
+            # kept as its context; Abort for end of input stays click's.
+            if not isinstance(abort.__context__, KeyboardInterrupt):
+                raise
+            click.echo(err=True)  # the prompt's line is left open
+            self._exit_interrupted(ctx)
+
+    def _exit_interrupted(self, ctx: click.Context) -> NoReturn:
+        name = ctx.invoked_subcommand or ""
+        click.echo(f"feed-exporter {name}: {_interrupted(name)}", err=True)
+        ctx.exit(EXIT_CODE)
+
+
+def _interrupted(command: str) -> str:
+    if command != "export":
+        return "interrupted"
+    if written():
+        return "interrupted after the feeds were written"
+    return "interrupted: nothing written, the previous feeds are untouched"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

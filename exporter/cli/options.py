@@ -61,15 +61,76 @@ def verbosity(function: F) -> F:
     )(function)
 
 
-def output_format(function: F) -> F:
+# What `-o feed.xml` meant, by command (issue 13: `-o` is the report format,
+# not an output file, and click's "not one of ..." did not say so).
+REDIRECT_HINT = "to save the report in a file, redirect it: > FILE"
+FEED_HINT = "to write a feed use --out DIR or --output -"
+REPORT_FORMAT_HELP = (
+    "text for people, json for tools, github for Actions annotations, junit for CI."
+)
+
+
+class ReportFormat(click.Choice):  # type: ignore[type-arg]
+    """The report format; a value that looks like a file name gets a usage
+    error that says what -o is, and what was probably meant."""
+
+    def __init__(self, choices: tuple[str, ...], file_hint: str) -> None:
+        super().__init__(choices)
+        self.file_hint = file_hint
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value not in self.choices and _looks_like_a_file(value):
+            self.fail(
+                f"{value!r} looks like a file name, but -o is the report format "
+                f"({'|'.join(self.choices)}); {self.file_hint}",
+                param,
+                ctx,
+            )
+        return super().convert(value, param, ctx)
+
+
+def _looks_like_a_file(value: str) -> bool:
+    return value == "-" or "." in value or "/" in value or os.sep in value
+
+
+def report_format(
+    choices: tuple[str, ...] = OUTPUT_FORMATS,
+    file_hint: str = REDIRECT_HINT,
+    help_text: str = REPORT_FORMAT_HELP,
+) -> Callable[[F], F]:
+    def decorate(function: F) -> F:
+        return click.option(
+            "--output-format",
+            "-o",
+            type=ReportFormat(choices, file_hint),
+            default="text",
+            show_default=True,
+            help=help_text,
+        )(function)
+
+    return decorate
+
+
+output_format = report_format()
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def color_option(function: F) -> F:
     return click.option(
-        "--output-format",
-        "-o",
-        type=click.Choice(OUTPUT_FORMATS),
-        default="text",
+        "--color",
+        type=click.Choice(COLOR_CHOICES),
+        default="auto",
         show_default=True,
-        help="text for people, json for tools, github for Actions annotations, junit for CI.",
+        help="Colour the report: auto colours a terminal unless NO_COLOR is set or TERM=dumb; "
+        "always colours even in a pipe.",
     )(function)
+
+
+def color_choice(color: str) -> bool | None:
+    """--color as the reporters take it: True, False, or None to decide by the stream."""
+    return {"always": True, "never": False}.get(color)
 
 
 def load_bounds(function: F) -> F:
@@ -198,10 +259,14 @@ class Progress:
         elapsed = time.perf_counter() - self._started
         return f"{self._done / elapsed:,.0f} files/s" if elapsed > 0 else ""
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
+        """End the bar; the elapsed-time line only for a run that `finished`
+        (after Ctrl-C a "N files in X s" line would look like a completed run)."""
         if self._bar is None:
             return
         self._bar.__exit__(None, None, None)
         self._bar = None
+        if not finished:
+            return
         elapsed = time.perf_counter() - self._started
         click.echo(f"{self.label}: {self._done:,} files in {elapsed:.1f} s", err=True)

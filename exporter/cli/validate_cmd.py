@@ -11,6 +11,8 @@ import click
 
 from exporter.cli.options import (
     Progress,
+    color_choice,
+    color_option,
     config_option,
     exclude_option,
     jobs_option,
@@ -37,6 +39,7 @@ from exporter.workers import WORKER_DIED
 @load_bounds
 @exclude_option
 @jobs_option
+@color_option
 @verbosity
 def validate(
     paths: tuple[str, ...],
@@ -46,6 +49,7 @@ def validate(
     max_depth: int,
     exclude: tuple[str, ...],
     jobs: int | None,
+    color: str,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -56,7 +60,7 @@ def validate(
     Default: `inputs` of [export] in feed.toml (found here or in a folder
     above, up to the repository root), else seeds/; `exclude` there applies
     too. Exit 0 when every record is valid, 1 when any record or file is not,
-    2 on usage errors.
+    2 on usage errors, 130 when interrupted (Ctrl-C).
 
     \b
     Examples:
@@ -81,6 +85,9 @@ def validate(
         progress.close()
         click.echo(f"feed-exporter validate: error: {WORKER_DIED}", err=True)
         sys.exit(1)  # not every record was checked: never a pass
+    except KeyboardInterrupt:
+        progress.close(finished=False)
+        raise
     finally:
         progress.close()
     problems = list(collection.problems)
@@ -100,7 +107,7 @@ def validate(
         for name in collection.files:
             if name not in failed:
                 click.echo(f"{name}: ok", err=True)
-    write_report(report, output_format, sys.stdout)
+    write_report(report, output_format, sys.stdout, color_choice(color))
     dump_if_requested()
     sys.exit(1 if report.errors else 0)
 

@@ -45,6 +45,7 @@ from exporter.published import (
 )
 from exporter.render.dates import utc_seconds
 from exporter.render.pieces import SEPARATORS
+from exporter.words import counted
 from exporter.write.sink import signature
 
 ID_CHANGED = "id-changed"
@@ -268,7 +269,7 @@ def _line(entry: Entry, pointer: str, settings: LoadSettings) -> int | None:
 
 def _feeds(where: Sequence[PublishedFeed]) -> str:
     first = where[0].path
-    return first if len(where) == 1 else f"{first} and {len(where) - 1} other feed(s)"
+    return first if len(where) == 1 else f"{first} and {counted(len(where) - 1, 'other feed')}"
 
 
 def _id_changed(
@@ -330,7 +331,7 @@ def _removed(chains: Sequence[_Chain], moved_ids: set[str]) -> list[Problem]:
             found[entry.id] = (first[0], first[1], first[2] + 1)
     problems: list[Problem] = []
     for entry_id, (feed, entry, count) in sorted(found.items()):
-        others = f" (and {count - 1} other feed(s))" if count > 1 else ""
+        others = f" (and {counted(count - 1, 'other feed')})" if count > 1 else ""
         problems.append(
             Problem(
                 path=feed.path,

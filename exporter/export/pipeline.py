@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from exporter.collect import Collection
@@ -44,8 +45,9 @@ from exporter.load.sources import discover
 from exporter.problems import Problem, problem_from_dict
 from exporter.render import get_format
 from exporter.timings import stage
+from exporter.words import counted
 from exporter.workers import WORKER_DIED
-from exporter.write.sink import Sink, WriteFailed, deliver_all, signature
+from exporter.write.sink import Sink, WriteFailed, close_all, deliver_all, open_sink, signature
 
 
 def run_export(paths: Sequence[str], request: ExportRequest, feed: FeedConfig) -> ExportResult:
@@ -106,7 +108,7 @@ def _export(
     if changed_ids:
         result.status = ExportStatus.REJECTED
         result.reason = (
-            f"{changed_ids} published entr{'y' if changed_ids == 1 else 'ies'} would change "
+            f"{counted(changed_ids, 'published entry', 'published entries')} would change "
             "id (id-changed): keep the old webUrl, or pass --allow-id-change"
         )
         return result
@@ -166,7 +168,7 @@ def _refused(request: ExportRequest, collection: Collection[Entry]) -> ExportRes
     )
     if request.strict and (collection.invalid or collection.unreadable):
         result.status = ExportStatus.REJECTED
-        result.reason = f"--strict: {result.skipped} record(s) rejected"
+        result.reason = f"--strict: {counted(result.skipped, 'record')} rejected"
     elif not collection.accepted and not collection.held_back:
         # A wrong path or a broken batch of records must not replace published
         # feeds with empty ones; an empty feed by selection (--since, ...) is fine.
@@ -224,7 +226,7 @@ def _complete(
         changed = engine.render_missing(list(missing.values()), request.settings, spec, cache)
         if changed:
             return locations, (
-                f"{changed[0]} changed while the export ran ({len(changed)} file(s)): "
+                f"{changed[0]} changed while the export ran ({counted(len(changed), 'file')}): "
                 "nothing written; run it again"
             )
     heads = [
@@ -267,8 +269,7 @@ def _write(
         for feed_plan in plan.feeds:
             output = kept.get(feed_plan.file_name)
             if output is None:
-                sink = _sink(feed_plan, request)
-                sinks.append(sink)
+                sink = open_sink(_target(feed_plan, request), sinks)
                 source = previous.get(feed_plan.file_name)
                 done = assemble(feed_plan, cache, locations, sink, source)
                 if done.layout is not None:
@@ -299,9 +300,7 @@ def _write(
                     )
                     return
                 result.feed_problems += index.problems
-                sink = Sink(request.out_dir / index.name)
-                sinks.append(sink)
-                sink.write(index.data)
+                open_sink(request.out_dir / index.name, sinks).write(index.data)
         deliver_all(sinks, request.stdout)
     except WriteFailed as failure:
         # a path that cannot hold the feeds is a usage error (exit 2), the rest exit 1
@@ -309,8 +308,7 @@ def _write(
         result.reason = f"cannot write {failure.target}: {failure.reason}"
         return
     finally:
-        for sink in sinks:
-            sink.close()
+        close_all(sinks)
     _delivered(result, sinks, request)
     if request.stdout is not None:
         return
@@ -375,10 +373,11 @@ def _kept_feed(feed_plan: FeedPlan, last: object, request: ExportRequest) -> Fee
     )
 
 
-def _sink(feed_plan: FeedPlan, request: ExportRequest) -> Sink:
+def _target(feed_plan: FeedPlan, request: ExportRequest) -> Path | None:
+    """The feed's file (its folder is made if need be), or None for standard output."""
     if request.stdout is not None:
-        return Sink(None)
-    return Sink(request.out_dir / feed_plan.file_name)  # its folder is made if need be
+        return None
+    return request.out_dir / feed_plan.file_name
 
 
 def _delivered(result: ExportResult, sinks: list[Sink], request: ExportRequest) -> None:

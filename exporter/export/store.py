@@ -38,6 +38,7 @@ import orjson
 
 from exporter.export.fragments import Finding, Fragment, decode_findings, encode_findings
 from exporter.problems import Problem, Severity
+from exporter.words import counted
 
 DEFAULT_CACHE_DIR = Path(".feed-exporter-cache")
 ENVIRONMENT_VARIABLE = "FEED_EXPORTER_CACHE_DIR"
@@ -381,7 +382,8 @@ class Cache:
         self._execute_many("DELETE FROM fragments WHERE key = ?", [(key,) for key in keys])
         self._notice(
             "cache-rebuilt",
-            f"{len(keys)} cached fragment(s) did not match what was stored; they were made again",
+            f"{counted(len(keys), 'cached fragment')} did not match what was stored; "
+            "they were made again",
         )
 
     # -- the last export per output folder ------------------------------------

@@ -58,7 +58,11 @@ def render(articles: Sequence[Article], feed: FeedConfig, updated: datetime | No
         entry.author(entry_author)
         if view.content_html:
             entry.content(view.content_html, type="html")
-        # Without content *and* summary validators warn (MissingTextualContent).
+        # Without content *and* summary the W3C validator warns
+        # (MissingTextualContent), and an empty one is NotBlank: a record with
+        # neither excerpt nor body has its title as its summary here, the one
+        # format that needs text (RSS has no description, JSON Feed an empty
+        # content_text; issue 13).
         summary = view.summary or (None if view.content_html else view.title)
         if summary:
             entry.summary(summary)

@@ -60,7 +60,12 @@ def _item(view: EntryView) -> dict[str, Any]:
     if view.content_html:
         item["content_html"] = view.content_html
     else:
-        item["content_text"] = view.fallback_text
+        # JSON Feed 1.1 requires content_html or content_text. Without a body the
+        # excerpt is the text; without either, the text is empty: the title is
+        # never repeated as the article (issue 13: readers showed it twice), as
+        # in RSS, which has no description then. Atom is the one exception: see
+        # render/atom.py.
+        item["content_text"] = view.summary or ""
     if view.images:
         item["image"] = view.images[0].url
     item["date_published"] = view.published.isoformat()

@@ -64,11 +64,6 @@ class EntryView:
         """When the entry last changed: its edit, else its publication."""
         return self.modified or self.published
 
-    @property
-    def fallback_text(self) -> str:
-        """Text for formats that need some content when the body is empty."""
-        return self.summary or self.title
-
 
 # Formats of one batch are rendered one after another: each article's view (and
 # its Markdown rendering) is built once, not once per format. Keyed by the

@@ -20,6 +20,9 @@ class Report:
     summary: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # more for tools: JSON output only
+    # Whether the run failed (its exit code is not 0); by default, when it found
+    # an error. `export` says so itself: rejected records do not fail an export.
+    failed: bool | None = None
 
     @property
     def errors(self) -> int:
@@ -28,6 +31,15 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(1 for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def outcome(self) -> str:
+        """`failed`, `problems` (passed, with something to look at) or `ok`: the
+        colour of the summary line (red, yellow, green)."""
+        failed = self.errors > 0 if self.failed is None else self.failed
+        if failed:
+            return "failed"
+        return "problems" if self.errors or self.warnings else "ok"
 
 
 class Reporter(ABC):

@@ -9,6 +9,14 @@ from lxml import etree
 from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
 from exporter.report.text import format_problem, visible
+from exporter.words import counted
+
+
+def _headline(errors: list[Problem]) -> str:
+    """The failure message dashboards show: the first error itself (issue 13:
+    "1 problem(s)" said nothing), and how many more the failure text lists."""
+    more = len(errors) - 1
+    return format_problem(errors[0]) + (f" (and {counted(more, 'more error')})" if more else "")
 
 
 class JunitReporter(Reporter):
@@ -29,7 +37,7 @@ class JunitReporter(Reporter):
             errors = [p for p in found if p.is_error]
             if errors:
                 failure = etree.SubElement(
-                    case, "failure", message=f"{len(errors)} problem(s)", type=errors[0].rule
+                    case, "failure", message=_headline(errors), type=errors[0].rule
                 )
                 failure.text = "\n".join(format_problem(p) for p in errors)
             warnings = [p for p in found if not p.is_error]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TextIO
 
@@ -11,6 +12,9 @@ from exporter.problems import Problem
 from exporter.report.base import Report, Reporter
 
 _COLOURS = {"error": "red", "warning": "yellow", "notice": "cyan"}
+# The summary line: red only when the run failed (issue 13: a successful export
+# that skipped records was red).
+_OUTCOME_COLOURS = {"failed": "red", "problems": "yellow", "ok": "green"}
 # Characters that would drive a terminal (ANSI escapes), break XML or hide text, and
 # lone surrogates: a file name with bytes that are not UTF-8 reaches us
 # surrogate-escaped (b"\xff" as "\udcff"), which no UTF-8 writer (lxml, a strict
@@ -51,8 +55,13 @@ def format_problem(problem: Problem, color: bool = False) -> str:
 
 
 def use_color(stream: TextIO, color: bool | None) -> bool:
+    """`color` when the user chose (--color always|never); otherwise colour only
+    a terminal that can show it, unless NO_COLOR is set (https://no-color.org:
+    any non-empty value) or TERM is dumb."""
     if color is not None:
         return color
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -63,5 +72,5 @@ class TextReporter(Reporter):
         for problem in report.problems:
             stream.write(format_problem(problem, colored) + "\n")
         if report.summary:
-            style = "red" if report.errors else "green"
+            style = _OUTCOME_COLOURS[report.outcome]
             stream.write(_style(report.summary, colored, fg=style) + "\n")

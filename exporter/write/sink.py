@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from exporter.interrupts import interrupts_deferred, mark_written
 from exporter.write.atomic import AtomicFile, sync_folders
 
 _COMPARE = 8 << 20  # bytes compared (or copied through this process) per read
@@ -143,13 +144,33 @@ class Sink:
             self._buffer.close()
 
 
+def open_sink(target: Path | None, sinks: list[Sink]) -> Sink:
+    """A new sink for `target`, appended to `sinks`, whose owner closes every
+    one of them. Ctrl-C between creating the temporary file and listing its sink
+    would leave the file behind, so it waits for both (issue 13)."""
+    with interrupts_deferred():
+        sinks.append(Sink(target))
+    return sinks[-1]
+
+
+def close_all(sinks: Sequence[Sink]) -> None:
+    """Remove every temporary file not delivered; Ctrl-C waits until all are gone."""
+    with interrupts_deferred():
+        for sink in sinks:
+            sink.close()
+
+
 def deliver_all(sinks: Sequence[Sink], stdout: BinaryIO | None) -> None:
     """Every feed is fsynced before the first rename, so a full disk or an I/O
     error at this last step still leaves all previous feeds untouched."""
     for sink in sinks:
         sink.prepare()
-    for sink in sinks:
-        sink.deliver(stdout)
-    sync_folders(s.target.parent for s in sinks if s.target is not None and not s.kept)
-    if stdout is not None:
-        stdout.flush()
+    # Ctrl-C before this point leaves every previous feed (the temporary files
+    # are removed as the sinks close); during the renames it waits for them.
+    with interrupts_deferred():
+        for sink in sinks:
+            sink.deliver(stdout)
+        sync_folders(s.target.parent for s in sinks if s.target is not None and not s.kept)
+        if stdout is not None:
+            stdout.flush()
+        mark_written()

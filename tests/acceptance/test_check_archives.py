@@ -74,7 +74,7 @@ def test_broken_links_across_files_fail_with_file_and_line(public: Path) -> None
     assert code == 1
     line = line_with(page_2.read_text(), 'rel="prev-archive"')
     assert f"{page_2}:{line}: error [archive-link-target-missing]" in output
-    assert "Checked 3 feeds: 2 valid, 1 invalid (1 errors, 0 warnings)." in output
+    assert "Checked 3 feeds: 2 valid, 1 invalid (1 error, 0 warnings)." in output
 
 
 def test_a_loop_and_a_repeated_entry_are_reported(public: Path) -> None:

@@ -99,3 +99,16 @@ def test_broken_feeds_in_a_folder_are_still_checked(public: Path) -> None:
         "check-unknown-format",
     ):
         assert expected in output
+
+
+@pytest.mark.parametrize(
+    ("files", "said"), [(1, "1 other file skipped"), (2, "2 other files skipped")]
+)
+def test_a_folder_without_feeds_says_how_many_files_it_skipped(
+    tmp_path: Path, files: int, said: str
+) -> None:
+    for number in range(files):
+        (tmp_path / f"sitemap-{number}.xml").write_text(SITEMAP, encoding="utf-8")
+    code, _, err = run(str(tmp_path))
+    assert code == 2
+    assert f"no feed files found in the given folders ({said})" in err

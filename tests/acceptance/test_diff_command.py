@@ -128,7 +128,7 @@ def test_no_difference_exits_0(tmp_path: Path, feed_format: str) -> None:
     same = tmp_path / "old" / FILE_NAMES[feed_format]
     code, stdout = run(str(same), str(same))
     assert code == 0
-    assert stdout == "Compared 1 feed(s): 0 id-changed, 0 removed, 0 changed, 0 added\n"
+    assert stdout == "Compared 1 feed: 0 id-changed, 0 removed, 0 changed, 0 added\n"
 
 
 def test_fail_on_limits_exit_1_to_the_kinds_named(tmp_path: Path) -> None:

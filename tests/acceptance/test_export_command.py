@@ -31,7 +31,7 @@ def test_default_run_writes_three_files_matching_the_golden_files(
     code, stderr, stdout = run("--out", str(tmp_path))
     assert code == 0, stderr
     assert stdout == b""
-    assert "1 article(s) exported to 3 feed(s), 0 record(s) skipped" in stderr
+    assert "1 article exported to 3 feeds, 0 records skipped" in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
     if os.environ.get("UPDATE_GOLDEN"):
         for name in FILES:
@@ -86,7 +86,7 @@ def test_stdout_output_needs_exactly_one_format(in_repo: None) -> None:
 def test_published_only_on_the_seed_gives_valid_empty_feeds(in_repo: None, tmp_path: Path) -> None:
     code, stderr, _ = run("--published-only", "--out", str(tmp_path))
     assert code == 0, stderr
-    assert "0 article(s) exported to 3 feed(s)" in stderr and "1 left out by selection" in stderr
+    assert "0 articles exported to 3 feeds" in stderr and "1 left out by selection" in stderr
     for name in ("rss.xml", "atom.xml"):
         parsed = feedparser.parse((tmp_path / name).read_bytes())
         assert not parsed.bozo and parsed.entries == []
@@ -138,7 +138,7 @@ def test_invalid_records_are_skipped_and_reported(in_repo: None, tmp_path: Path)
     code, stderr, _ = run(str(_records(tmp_path)), "--out", str(out))
     assert code == 0
     assert "bad.md" in stderr and "error" in stderr
-    assert "1 article(s) exported to 3 feed(s), 1 record(s) skipped" in stderr
+    assert "1 article exported to 3 feeds, 1 record skipped" in stderr
     assert len(json.loads((out / "feed.json").read_bytes())["items"]) == 1
 
 

@@ -73,7 +73,7 @@ def test_init_with_flags_writes_a_file_export_uses_at_once(site: Path) -> None:
     assert 'title = "My blog"' in text and "# --title" in text and 'inputs = ["content"]' in text
     result = run("export")
     assert result.exit_code == 0, result.stderr
-    assert "2 article(s) exported" in result.stderr  # content/_index.md excluded
+    assert "2 articles exported" in result.stderr  # content/_index.md excluded
     assert sorted(p.name for p in (site / "output").iterdir()) == [
         "atom.xml", "feed.json", "rss.xml",
     ]  # fmt: skip

@@ -22,4 +22,4 @@ def test_validate_exclude_skips_readme_and_drafts(tmp_path: Path) -> None:
         cli, ["validate", str(tmp_path), "--exclude", "README.md", "--exclude", "drafts/*"]
     )
     assert result.exit_code == 0, result.output
-    assert "1 records, 1 valid" in result.output
+    assert "1 record, 1 valid" in result.output

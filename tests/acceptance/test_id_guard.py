@@ -175,7 +175,7 @@ def test_previous_with_a_folder_replaces_the_feeds_in_out(tmp_path: Path) -> Non
     )
     assert code == 1, stderr
     (line,) = lines_with(stderr, "id-changed")
-    assert f"published in {tmp_path / 'live' / 'atom.xml'} and 2 other feed(s)" in line
+    assert f"published in {tmp_path / 'live' / 'atom.xml'} and 2 other feeds" in line
     assert snapshot(tmp_path / "out") == before
     assert snapshot(tmp_path / "live") == live
     # --previous of a state that already has the new id: --out's older feeds do not count
@@ -195,7 +195,7 @@ def test_a_removed_entry_that_would_still_fit_is_a_warning(tmp_path: Path) -> No
     (line,) = lines_with(stderr, "entry-removed")
     assert line.startswith(f"{tmp_path / 'out' / 'atom.xml'}:")
     assert "warning [entry-removed] https://example.org/gamma is no longer in this feed" in line
-    assert "(and 2 other feed(s))" in line
+    assert "(and 2 other feeds)" in line
 
 
 def test_an_entry_pushed_out_by_the_limit_is_not_removed(tmp_path: Path) -> None:

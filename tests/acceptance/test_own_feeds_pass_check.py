@@ -119,3 +119,21 @@ def test_records_one_second_apart_draw_no_warning(tmp_path: Path) -> None:
     records = _records(tmp_path / "records", dates)
     export(records, tmp_path / "out")
     assert findings(tmp_path / "out") == {name: [] for name in FILES}
+
+
+def test_records_with_only_a_title_have_no_findings(tmp_path: Path) -> None:
+    """Neither excerpt nor body (issue 13): Atom carries the title as its summary
+    (no MissingTextualContent), JSON Feed an empty content_text; no finding."""
+    records = tmp_path / "records"
+    records.mkdir()
+    for index in range(2):
+        (records / f"{index}.md").write_text(
+            f"---\ntitle: Only a title {index}\npublishedDateTime: 2024-01-0{index + 1}T00:00:00Z\n"
+            f"webUrl: https://example.org/{index}\n---\n",
+            encoding="utf-8",
+        )
+    export(records, tmp_path / "out")
+    assert findings(tmp_path / "out") == {name: [] for name in FILES}
+    feed = (tmp_path / "out" / "feed.json").read_text(encoding="utf-8")
+    assert '"content_text": ""' in feed
+    assert (tmp_path / "out" / "rss.xml").read_text(encoding="utf-8").count("<description>") == 1

@@ -29,7 +29,7 @@ def test_python_m_exporter_validates_the_seed() -> None:
     done = run("validate")
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
-        "1 records, 1 valid, 0 invalid, 0 files unreadable\n",
+        "1 record, 1 valid, 0 invalid, 0 files unreadable\n",
         "",
     )
 

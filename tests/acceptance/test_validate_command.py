@@ -67,13 +67,13 @@ def summary(result: Result) -> str:
 def test_seed_validates_by_default(in_repo: None) -> None:
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "1 records, 1 valid, 0 invalid, 0 files unreadable\n"
+    assert result.stdout == "1 record, 1 valid, 0 invalid, 0 files unreadable\n"
 
 
 def test_seed_validates_given_explicitly(seed_file: Path) -> None:
     result = run("validate", str(seed_file))
     assert result.exit_code == 0
-    assert summary(result) == "1 records, 1 valid, 0 invalid, 0 files unreadable"
+    assert summary(result) == "1 record, 1 valid, 0 invalid, 0 files unreadable"
 
 
 def test_no_paths_and_no_seeds_folder_is_a_usage_error(
@@ -234,7 +234,7 @@ def test_fifo_and_symlink_loop_are_unreadable(tmp_path: Path) -> None:
     ]
     assert problem_lines(result)[0].startswith(f"{tmp_path / 'b-pipe.md'}: error [unreadable]")
     assert problem_lines(result)[1].startswith(f"{tmp_path / 'c-loop.json'}: error [unreadable]")
-    assert summary(result) == "1 records, 1 valid, 0 invalid, 2 files unreadable"
+    assert summary(result) == "1 record, 1 valid, 0 invalid, 2 files unreadable"
 
 
 def test_unknown_input_type_given_explicitly(tmp_path: Path) -> None:
@@ -256,7 +256,7 @@ def test_unknown_suffixes_in_folders_and_hidden_files_are_ignored(tmp_path: Path
     (tmp_path / ".git" / "x.json").write_text("garbage", encoding="utf-8")
     result = run("validate", str(tmp_path))
     assert result.exit_code == 0
-    assert result.stdout == "1 records, 1 valid, 0 invalid, 0 files unreadable\n"
+    assert result.stdout == "1 record, 1 valid, 0 invalid, 0 files unreadable\n"
 
 
 def test_problems_come_in_sorted_file_order(tmp_path: Path) -> None:
@@ -416,7 +416,7 @@ def test_a_rejected_url_is_not_also_called_a_duplicate(tmp_path: Path) -> None:
 def test_seed_named_twice_is_not_its_own_duplicate(in_repo: None) -> None:
     result = run("validate", "seeds", SEED_NAME, "./seeds/")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "1 records, 1 valid, 0 invalid, 0 files unreadable\n"
+    assert result.stdout == "1 record, 1 valid, 0 invalid, 0 files unreadable\n"
 
 
 # --- progress bar: on a terminal only (tests/unit/cli/test_progress_bar.py) ---

@@ -97,7 +97,7 @@ def test_each_hub_hears_of_each_changed_feed_once_and_of_nothing_unchanged(
         assert sorted(hub.notified) == urls(*written)
         assert {r.content_type for r in hub.requests} == {"application/x-www-form-urlencoded"}
         assert all(r.form["hub.mode"] == ["publish"] and r.path == "/hub" for r in hub.requests)
-    assert "30 of 30 hub notification(s) sent" in stderr
+    assert "30 of 30 hub notifications sent" in stderr
 
     # nothing changed: nothing written, nobody told
     code, stderr = site.export("--ping")
@@ -143,7 +143,7 @@ def test_a_hub_answering_500_is_retried_then_one_line_and_exit_4(
         f"{site.out / 'atom.xml'}: error [export-ping-failed] hub {broken.url} was not "
         f"notified that {BASE}atom.xml changed: HTTP 500 Internal Server Error after 3 attempts"
     ]
-    assert "1 of 2 hub notification(s) sent" in stderr
+    assert "1 of 2 hub notifications sent" in stderr
     # the feed is written, and stays: the next run finds it current and pings nothing
     data = (site.out / "atom.xml").read_bytes()
     assert data.count(broken.url.encode()) == 1

@@ -113,11 +113,11 @@ def test_a_folder_of_hostile_files_is_fully_accounted_for(tmp_path: Path) -> Non
     assert set(found) == set(expected)
     for name, rule in expected.items():
         assert f"error [{rule}]" in found[name] and MESSAGES[name] in found[name], found[name]
-    assert result.output.rstrip().endswith("1 records, 1 valid, 0 invalid, 8 files unreadable")
+    assert result.output.rstrip().endswith("1 record, 1 valid, 0 invalid, 8 files unreadable")
 
     exported = _export(tmp_path, tmp_path / "records")
     assert exported.code == 0, exported.stderr
-    assert "1 article(s) exported to 3 feed(s), 8 record(s) skipped" in exported.stderr
+    assert "1 article exported to 3 feeds, 8 records skipped" in exported.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "atom.xml", "feed.json", "rss.xml",
     ]  # fmt: skip

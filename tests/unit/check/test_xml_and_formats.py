@@ -105,6 +105,16 @@ def test_illegal_control_character_is_located() -> None:
     assert problem.is_error
 
 
+@pytest.mark.parametrize(
+    ("characters", "more"), [(6, "1 more character not"), (7, "2 more characters not")]
+)
+def test_illegal_characters_past_the_first_five_are_counted(characters: int, more: str) -> None:
+    data = GOOD.replace(b"<title>T", b"<title>T" + b"\x01" * characters)
+    messages = [p.message for p in check_bytes(data, CONTEXT) if p.rule == "xml-illegal-character"]
+    assert len(messages) == 6
+    assert messages[-1].startswith(f"{more} allowed in XML found")
+
+
 def test_c1_control_character_is_a_warning() -> None:
     data = GOOD.replace(b"<title>T", "<title>T\u0093".encode())
     problem = only(check_bytes(data, CONTEXT), "xml-control-character")

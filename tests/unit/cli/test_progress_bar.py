@@ -40,3 +40,18 @@ def test_no_progress_bar_when_quiet_or_short(
     monkeypatch.setattr(sys, "stderr", terminal)
     _drive(Progress(enabled=enabled, label="Validating"), total)
     assert terminal.getvalue() == ""
+
+
+def test_an_interrupted_run_leaves_no_finished_looking_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 13: after Ctrl-C the bar printed "Validating: N files in X s"."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    progress = Progress(enabled=True, label="Validating")
+    for done in range(1, 31):
+        progress(done, 60)
+    progress.close(finished=False)
+    progress.close()  # the `finally` after the interrupt: nothing more
+    assert "30/60" in terminal.getvalue()
+    assert "files in" not in terminal.getvalue()

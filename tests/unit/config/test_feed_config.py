@@ -82,13 +82,13 @@ def test_feed_toml_in_the_working_folder_is_found(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("remove", "expected"),
     [
-        ('title = "T"\n', "missing a required value: feed.title (--title)"),
-        ('description = "D"\n', "missing a required value: feed.description (--description)"),
-        ('site_url = "https://example.org/"\n', "missing a required value: feed.site_url"),
-        ('name = "A"\n', "missing a required value: feed.author.name (--author)"),
+        ('title = "T"\n', "missing 1 required value: feed.title (--title)"),
+        ('description = "D"\n', "missing 1 required value: feed.description (--description)"),
+        ('site_url = "https://example.org/"\n', "missing 1 required value: feed.site_url"),
+        ('name = "A"\n', "missing 1 required value: feed.author.name (--author)"),
         (
             'base_url = "https://cdn.example.org/feeds"\n',
-            "missing a required value: feed.base_url (--base-url) or feed.urls.rss "
+            "missing 1 required value: feed.base_url (--base-url) or feed.urls.rss "
             "(--feed-url rss=URL)",
         ),
     ],

@@ -199,12 +199,27 @@ def test_article_without_provider_falls_back_to_feed_author() -> None:
     assert item["authors"] == [{"name": config.author.name, "url": config.author.uri}]
 
 
-def test_article_without_excerpt_or_body_still_has_text_everywhere() -> None:
+def test_article_without_excerpt_or_body_repeats_its_title_only_where_atom_needs_text() -> None:
+    """Issue 13: the title was the Atom summary and the JSON content_text, but no
+    RSS description, and readers showed it twice. Now no format repeats it,
+    except Atom, where the W3C validator warns without content or summary
+    (MissingTextualContent) and on an empty one (NotBlank)."""
     articles = [article(excerpt=None, title="Only a title")]
     [item] = json.loads(render("json", articles))["items"]
-    assert item["content_text"] == "Only a title"
+    assert item["content_text"] == ""  # JSON Feed 1.1 requires the key, not a text
+    assert "summary" not in item and "content_html" not in item
+    [rss] = parse("rss", articles).entries
+    assert rss.title == "Only a title"
+    assert "summary" not in rss and "content" not in rss
     assert parse("atom", articles).entries[0].summary == "Only a title"
-    assert parse("rss", articles).entries[0].title == "Only a title"
+
+
+def test_article_with_an_excerpt_and_no_body_says_the_same_everywhere() -> None:
+    articles = [article(excerpt="The short version.", title="A title")]
+    [item] = json.loads(render("json", articles))["items"]
+    assert item["summary"] == item["content_text"] == "The short version."
+    assert parse("rss", articles).entries[0].summary == "The short version."
+    assert parse("atom", articles).entries[0].summary == "The short version."
 
 
 def test_feed_level_metadata_in_every_format() -> None:

@@ -15,6 +15,7 @@ from exporter.cli.main import cli
 from exporter.problems import Problem, Severity
 from exporter.report import Report, format_problem, write_report
 from exporter.report.github import annotation
+from tests.support import REPO
 
 GOOD = (
     '---\ntitle: Good\npublishedDateTime: 2021-02-09T04:31:00Z\nwebUrl: "https://e.com/good"\n---\n'
@@ -85,13 +86,13 @@ def test_text_report_through_the_cli(inputs: Path) -> None:
         f"{bad}:5: error [wrong-type] `type` must be a string, not a boolean "
         "(at /type; YAML read 'yes' as a boolean; quote it: \"yes\")",
         f"{empty}: error [empty-file] file is empty",
-        "2 records, 1 valid, 1 invalid, 1 files unreadable",
+        "2 records, 1 valid, 1 invalid, 1 file unreadable",
     ]
     assert "\x1b[" not in result.output
 
 
 def test_text_is_coloured_only_when_asked_or_on_a_terminal() -> None:
-    report = Report(command="validate", problems=[FULL], summary="1 records")
+    report = Report(command="validate", problems=[FULL], summary="1 record")
     plain = render(report, "text")
     assert "\x1b[" not in plain
     coloured = render(report, "text", color=True)
@@ -100,8 +101,39 @@ def test_text_is_coloured_only_when_asked_or_on_a_terminal() -> None:
 
 
 def test_green_summary_when_all_is_well() -> None:
-    coloured = render(Report(command="validate", problems=[], summary="1 records"), "text", True)
-    assert coloured == "\x1b[32m1 records\x1b[0m\n"
+    coloured = render(Report(command="validate", problems=[], summary="1 record"), "text", True)
+    assert coloured == "\x1b[32m1 record\x1b[0m\n"
+
+
+@pytest.mark.parametrize(
+    ("problems", "failed", "colour"),
+    [
+        ([], None, "\x1b[32m"),  # green: all is well
+        ([WARNING], None, "\x1b[33m"),  # yellow: passed, with warnings
+        ([FULL], False, "\x1b[33m"),  # yellow: an export that skipped a record
+        ([FULL], None, "\x1b[31m"),  # red: validate found an error
+        ([], True, "\x1b[31m"),  # red: the run failed
+    ],
+)
+def test_summary_is_red_only_when_the_run_failed(
+    problems: list[Problem], failed: bool | None, colour: str
+) -> None:
+    report = Report(command="export", problems=problems, summary="done", failed=failed)
+    assert render(report, "text", True).endswith(f"{colour}done\x1b[0m\n")
+
+
+def test_successful_export_that_skipped_a_record_is_not_red(tmp_path: Path) -> None:
+    """Issue 13: the export summary was red on success."""
+    (tmp_path / "a.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.md").write_text(BAD, encoding="utf-8")
+    config = REPO / "feed.toml"
+    out = tmp_path / "out"
+    result = run("export", str(tmp_path), "--out", str(out), "--config", str(config),
+                 "--no-cache", "--color", "always")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = result.stderr.splitlines()[-1]
+    assert "1 article exported to 3 feeds, 1 record skipped" in summary
+    assert summary.startswith("\x1b[33m")  # yellow: exported, with problems to look at
 
 
 # --- json ---
@@ -112,7 +144,7 @@ def test_json_report_through_the_cli(inputs: Path) -> None:
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     assert document["command"] == "validate"
-    assert document["summary"] == "2 records, 1 valid, 1 invalid, 1 files unreadable"
+    assert document["summary"] == "2 records, 1 valid, 1 invalid, 1 file unreadable"
     assert document["counts"] == {"records": 2, "valid": 1, "invalid": 1, "unreadable": 1}
     assert document["checked"] == [
         str(inputs / "a-good.md"),
@@ -182,7 +214,7 @@ def test_github_report_through_the_cli(tmp_path: Path) -> None:
         f"::error file={escaped},line=5,title=wrong-type::`type` must be a string, not a "
         "boolean (at /type) YAML read 'yes' as a boolean; quote it: \"yes\""
     )
-    assert lines[2] == "1 records, 0 valid, 1 invalid, 0 files unreadable"
+    assert lines[2] == "1 record, 0 valid, 1 invalid, 0 files unreadable"
     assert len(lines) == 3
 
 
@@ -214,14 +246,18 @@ def test_junit_report_has_one_testcase_per_input(inputs: Path) -> None:
     assert cases[0].find("failure") is None
     failure = cases[1].find("failure")
     assert failure is not None
-    assert (failure.get("message"), failure.get("type")) == ("2 problem(s)", "invalid-date-time")
+    assert failure.get("type") == "invalid-date-time"
     assert failure.text is not None
+    # the first problem itself (issue 13: the message was only "2 problem(s)")
+    assert failure.get("message") == failure.text.splitlines()[0] + " (and 1 more error)"
+    assert failure.get("message", "").startswith(f"{inputs / 'b-bad.md'}:3: error [invalid-date")
     assert failure.text.splitlines()[1] == (
         f"{inputs / 'b-bad.md'}:5: error [wrong-type] `type` must be a string, not a boolean "
         "(at /type; YAML read 'yes' as a boolean; quote it: \"yes\")"
     )
     empty = cases[2].find("failure")
     assert empty is not None and empty.get("type") == "empty-file"
+    assert empty.get("message") == f"{inputs / 'c-empty.json'}: error [empty-file] file is empty"
 
 
 def test_junit_all_valid_has_no_failures(tmp_path: Path) -> None:
