@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -84,17 +85,20 @@ def open_cluster(request: ExportRequest, feed: FeedConfig) -> Iterator[DaskEngin
     """A client of the scheduler `request.scheduler`, or of a local cluster of
     `request.jobs` worker processes started for this run."""
     with ExitStack() as stack:
+        # Closing the client and the cluster is not cut by a second Ctrl-C
+        # (it would leave a traceback): the handler comes back once they are closed.
+        stack.callback(signal.signal, signal.SIGINT, signal.getsignal(signal.SIGINT))
         try:
             if request.scheduler is None:
-                cluster = stack.enter_context(
-                    LocalCluster(
+                with _sigint_ignored():
+                    local = LocalCluster(
                         n_workers=max(request.jobs, 1),
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=":0",  # any free port: never "8787 is in use"
                         silence_logs=logging.ERROR,
                     )
-                )
+                    cluster = stack.enter_context(local)
                 client = stack.enter_context(Client(cluster))
             else:
                 client = stack.enter_context(Client(request.scheduler, timeout=CONNECT_TIMEOUT))
@@ -103,7 +107,23 @@ def open_cluster(request: ExportRequest, feed: FeedConfig) -> Iterator[DaskEngin
             raise EngineUnavailable(
                 f"cannot reach the Dask scheduler at {where}: {error}"
             ) from None
+        stack.callback(signal.signal, signal.SIGINT, signal.SIG_IGN)
         yield DaskEngine(client, request, feed)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group. The local
+    cluster's worker processes are started with SIGINT ignored, which they
+    inherit (and asyncio then installs no handler of its own), so that only
+    this process stops, closes the cluster and reports the interrupt in one
+    line. (Blocking it instead does not reach them: they die in their start-up.)
+    A Ctrl-C in the second or so the cluster takes to start is ignored."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class DaskEngine:

@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -360,3 +361,90 @@ def test_a_worker_killed_mid_run_changes_nothing(
         assert exporting.returncode == 0, err.decode()
         watcher.wait_for_workers(2, timeout=STARTUP)  # the nanny brought it back
     assert files(tmp_path / "dask") == files(tmp_path / "local")
+
+
+def _descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        for task in os.listdir(f"/proc/{current}/task"):
+            try:
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as handle:
+                    children = [int(child) for child in handle.read().split()]
+            except OSError:
+                continue
+            found += children
+            pending += children
+    return found
+
+
+def _workers(pid: int) -> list[int]:
+    def command(child: int) -> bytes:
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""
+
+    return [child for child in _descendants(pid) if b"spawn_main" in command(child)]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_client_and_its_local_cluster_in_one_line(
+    tmp_path: Path, site: Path
+) -> None:
+    """Ctrl-C reaches the whole process group (the terminal's): the cluster's
+    processes ignore it, the export exits 130 with one line, leaves the previous
+    feeds alone and no process behind. (The assertion on the worker processes
+    fails without `cluster._sigint_ignored`: they print KeyboardInterrupt
+    tracebacks.)"""
+    records = tmp_path / "records"
+    records.mkdir()
+    for name, text in generate(3000, seed=9):
+        (records / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    config = str(site / "feed.toml")
+    code, output = export(site, out, "--format", "atom", "--limit", "5")
+    assert code == 0, output
+    before = {name: (out / name).read_bytes() for name in files(out)}
+    exporting = subprocess.Popen(
+        [sys.executable, "-m", "exporter", "export", str(records), "--out", str(out),
+         "--config", config, "--no-cache", "--engine", "dask", "--jobs", "2"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    deadline = time.monotonic() + STARTUP
+    # the cluster is up once the nannies (in the export's process) have started
+    # their two worker processes
+    while len(_workers(exporting.pid)) < 2 and time.monotonic() < deadline:
+        assert exporting.poll() is None, (
+            _descendants(exporting.pid),
+            exporting.communicate()[1][-300:],
+        )
+        time.sleep(0.05)
+    family = _descendants(exporting.pid)
+    assert len(_workers(exporting.pid)) == 2, "the local cluster never started"
+    # Ctrl-C while the cluster starts is ignored: pressed again, as a user would,
+    # until the export says it was interrupted
+    said: list[bytes] = []
+    assert exporting.stderr is not None
+    listener = threading.Thread(target=lambda: said.extend(iter(exporting.stderr.readline, b"")))
+    listener.start()
+    while not said and exporting.poll() is None and time.monotonic() < deadline:
+        os.killpg(exporting.pid, signal.SIGINT)
+        try:
+            exporting.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            continue
+    exporting.wait(timeout=STARTUP)
+    listener.join(timeout=STARTUP)
+    err = b"".join(said)
+    assert exporting.returncode == 130, err.decode()
+    assert err.decode().strip().splitlines() == [
+        "feed-exporter export: interrupted: nothing written, the previous feeds are untouched"
+    ]
+    assert {name: (out / name).read_bytes() for name in files(out)} == before
+    deadline = time.monotonic() + STARTUP
+    while any(os.path.exists(f"/proc/{pid}") for pid in family) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in family if os.path.exists(f"/proc/{pid}")]
