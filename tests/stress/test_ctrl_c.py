@@ -39,7 +39,9 @@ NOTHING_WRITTEN = (
 
 # `python -c HELD_BEFORE_RENAMES MARKER export ...`: the export, held (until
 # Ctrl-C) once every temporary file is written and before the first rename; it
-# creates MARKER when it gets there.
+# creates MARKER when it gets there. Held in short sleeps: a SIGINT that lands
+# after the marker but before a sleep's system call has begun only sets
+# Python's flag, and one long sleep would run to its end before it is seen.
 HELD_BEFORE_RENAMES = """
 import sys, time
 from pathlib import Path
@@ -49,7 +51,8 @@ marker = Path(sys.argv.pop(1))
 deliver_all = pipeline.deliver_all
 def held(sinks, stdout):
     marker.touch()
-    time.sleep(600)
+    for _ in range(6000):
+        time.sleep(0.1)
     deliver_all(sinks, stdout)
 pipeline.deliver_all = held
 main()
