@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import signal
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -247,13 +248,21 @@ def _keep_counts(request: ExportRequest, feed: FeedConfig) -> tuple[Membership, 
 # -- on the workers ------------------------------------------------------------
 
 
-def _run(job: tuple[int, ProduceJob]) -> tuple[int, ProduceResult]:
+def _run(job: tuple[int, ProduceJob]) -> tuple[int, bytes]:
+    """The partition's outcome as one pickled blob: a worker holds the corpus
+    until the plan has picked from it, and millions of live objects would make
+    each of its garbage collections walk them all."""
     index, produce_job = job
-    return index, run_job(produce_job)
+    return index, pickle.dumps(run_job(produce_job), pickle.HIGHEST_PROTOCOL)
 
 
-def _url_uses(produced: tuple[int, ProduceResult]) -> list[Use]:
-    index, result = produced
+def _result(blob: bytes) -> ProduceResult:
+    result: ProduceResult = pickle.loads(blob)
+    return result
+
+
+def _url_uses(produced: tuple[int, bytes]) -> list[Use]:
+    index, result = produced[0], _result(produced[1])
     return [
         (record.url, (index, file_index, record_index), record.source, record.url_line,
          record.url_line_deferred)
@@ -300,11 +309,11 @@ class _Merged:
 
 
 def _merge(
-    produced: tuple[int, ProduceResult], firsts: Mapping[str, Use], load: LoadSettings
+    produced: tuple[int, bytes], firsts: Mapping[str, Use], load: LoadSettings
 ) -> _Merged:
     """`merge_outcome` over the partition's files, knowing the webUrls that
     records of earlier partitions took (as the earliest: serial -1)."""
-    index, result = produced
+    index, result = produced[0], _result(produced[1])
     part = Collection[Entry]()
     first_seen: dict[str, tuple[int, CheckedRecord[Entry]]] = {
         url: (-1, CheckedRecord(source, url, line, (), None, deferred))
@@ -368,9 +377,12 @@ def _heads(jobs: Sequence[HeadJob]) -> list[Fragment]:
     return render_heads(jobs, None)
 
 
-def _pick(part: list[tuple[int, ProduceResult]], wanted: frozenset[str]) -> list[Fragment]:
+def _pick(part: list[tuple[int, bytes]], wanted: frozenset[str]) -> list[Fragment]:
     return [
-        fragment for _, result in part for fragment in result.fragments if fragment.key in wanted
+        fragment
+        for _, blob in part
+        for fragment in _result(blob).fragments
+        if fragment.key in wanted
     ]
 
 
