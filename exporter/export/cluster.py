@@ -88,7 +88,9 @@ def open_cluster(request: ExportRequest, feed: FeedConfig) -> Iterator[DaskEngin
     with ExitStack() as stack:
         # Closing the client and the cluster is not cut by a second Ctrl-C
         # (it would leave a traceback): the handler comes back once they are closed.
-        stack.callback(signal.signal, signal.SIGINT, signal.getsignal(signal.SIGINT))
+        handler = signal.getsignal(signal.SIGINT)  # None: not set from Python, left alone
+        if handler is not None:
+            stack.callback(signal.signal, signal.SIGINT, handler)
         try:
             if request.scheduler is None:
                 with _sigint_ignored():
@@ -124,7 +126,7 @@ def _sigint_ignored() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 class DaskEngine:
@@ -308,9 +310,7 @@ class _Merged:
     accepted: list[Entry]
 
 
-def _merge(
-    produced: tuple[int, bytes], firsts: Mapping[str, Use], load: LoadSettings
-) -> _Merged:
+def _merge(produced: tuple[int, bytes], firsts: Mapping[str, Use], load: LoadSettings) -> _Merged:
     """`merge_outcome` over the partition's files, knowing the webUrls that
     records of earlier partitions took (as the earliest: serial -1)."""
     index, result = produced[0], _result(produced[1])
