@@ -21,11 +21,10 @@ import os
 import shutil
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import write_corpus
+from bench.corpus import WORK, wide_corpus
 from bench.measure import Measurement, run_measured
 from bench.run import ROOT
 from bench.sets import _config
@@ -90,10 +89,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
-    work = args.work or Path(tempfile.gettempdir()) / "feed-exporter-bench"
-    corpus = work / f"corpus-wide-n{args.size}"
-    if not corpus.is_dir():
-        write_corpus(corpus, args.size, seed=0, wide=True)
+    work = args.work or WORK
+    corpus = wide_corpus(work, args.size)
     place = work / "cluster"
     place.mkdir(parents=True, exist_ok=True)
     configs = {"plain": ROOT / "feed.toml", "sets": _config(place)}

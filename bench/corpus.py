@@ -11,7 +11,11 @@ import argparse
 import base64
 import random
 import re
+import tempfile
 from pathlib import Path
+
+# Where the benchmarks keep their corpora and outputs unless told otherwise.
+WORK = Path(tempfile.gettempdir()) / "feed-exporter-bench"
 
 WORDS = [
     "privacy",
@@ -239,6 +243,15 @@ def write_corpus(
     for name, text in generate(count, seed, invalid, wide):
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def wide_corpus(work: Path, count: int) -> Path:
+    """The wide corpus of `count` records under `work`, written the first time
+    it is asked for and reused after (the sets and cluster benchmarks share it)."""
+    corpus = work / f"corpus-wide-n{count}"
+    if not corpus.is_dir():
+        write_corpus(corpus, count, seed=0, wide=True)
+    return corpus
 
 
 def main() -> None:

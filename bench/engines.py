@@ -27,6 +27,7 @@ from typing import Any
 import exporter.check.jsonfeed as jsonfeed
 import exporter.contract as contract
 import exporter.load.frontmatter_ as front_matter
+from bench.corpus import WORK
 from bench.measure import run_measured
 from bench.run import ROOT, Options, ensure_corpus
 from exporter.cli.main import main as cli
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=list(ENGINES), help="repeatable")
     parser.add_argument("--work", type=Path, help="folder for the cached corpus")
     args = parser.parse_args(argv)
-    work = (args.work or Path(tempfile.gettempdir()) / "feed-exporter-bench").resolve()
+    work = (args.work or WORK).resolve()
     options = Options(sizes=[args.size], work=work, jobs=None, invalid=0.0, seed=0, repeat=1,
                       timeout=1800, skip=set(), keep=False, config=ROOT / "feed.toml")  # fmt: skip
     work.mkdir(parents=True, exist_ok=True)

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import reference as reference_tree
+from bench.corpus import WORK
 from bench.measure import Measurement, run_measured
 from bench.scenarios import SCENARIOS, Scratch, scratch_copy
 from bench.table import LABELS, format_report
@@ -109,7 +110,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None]:
     parser.add_argument("--config", type=Path, default=ROOT / "feed.toml")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.gettempdir()) / "feed-exporter-bench"
+    work = args.work or WORK
     options = Options(
         sizes=args.sizes,
         work=work.resolve(),

@@ -22,11 +22,10 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import write_corpus
+from bench.corpus import WORK, wide_corpus
 from bench.measure import Measurement, run_measured
 from bench.run import ROOT
 
@@ -132,10 +131,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="best of R attempts")
     parser.add_argument("--work", type=Path)
     args = parser.parse_args()
-    work = args.work or Path(tempfile.gettempdir()) / "feed-exporter-bench"
-    corpus = work / f"corpus-wide-n{args.size}"
-    if not corpus.is_dir():
-        write_corpus(corpus, args.size, seed=0, wide=True)
+    work = args.work or WORK
+    corpus = wide_corpus(work, args.size)
     runs = [attempt(corpus, work / f"sets-{index}") for index in range(args.repeat)]
     best = min(runs, key=lambda run: run["sets_cold_s"])
     size = args.size

@@ -48,7 +48,7 @@ from exporter.collect import (
 from exporter.config import FeedConfig
 from exporter.export.engine import EngineUnavailable, Progress
 from exporter.export.fragments import Entry, Fragment
-from exporter.export.plan import Selection, newest_first, passes_filters
+from exporter.export.plan import Selection, newest_first, passes_filters, shown_at_most
 from exporter.export.produce import (
     HeadJob,
     ProduceJob,
@@ -235,15 +235,13 @@ def _keep_counts(request: ExportRequest, feed: FeedConfig) -> tuple[Membership, 
     def at_least_one(count: int | None) -> int | None:
         return None if count is None else max(count, 1)
 
-    keep: list[Membership] = [("", "", at_least_one(limit))]
-    if request.stdout is not None:
+    keep: list[Membership] = [("", "", at_least_one(shown_at_most(limit, None)))]
+    if request.stdout is not None:  # standard output takes the main feed alone
         return tuple(keep)
     for feed_set in feed.sets:
-        if request.sets is not None and feed_set.name not in request.sets:
-            continue
-        own = None if feed_set.archive is not None else feed_set.limit
-        counts = [count for count in (limit, own) if count is not None]
-        keep.append((feed_set.name, feed_set.by, at_least_one(min(counts) if counts else None)))
+        if request.sets is None or feed_set.name in request.sets:
+            count = at_least_one(shown_at_most(limit, feed_set))
+            keep.append((feed_set.name, feed_set.by, count))
     return tuple(keep)
 
 

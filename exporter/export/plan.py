@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Generic, Protocol, TypeVar
 
-from exporter.config import FeedConfig, Paging
+from exporter.config import FeedConfig, FeedSet, Paging
 from exporter.export.fragments import Entry
 from exporter.export.sets import group
 from exporter.problems import Problem, Severity
@@ -221,6 +221,16 @@ def plan_feeds(
     )
     left_out = len(accepted) - len(selected)
     return Plan(feeds, pool.problems, len(selected), left_out)
+
+
+def shown_at_most(limit: int | None, feed_set: FeedSet | None) -> int | None:
+    """How many of its newest entries a feed can show: --limit in every feed,
+    and a set's own `limit` unless its archive pages keep them all (None: no
+    bound). `plan_feeds` cuts by these; an engine that keeps only what can be
+    shown (exporter.export.cluster) asks here."""
+    own = feed_set.limit if feed_set is not None and feed_set.archive is None else None
+    counts = [count for count in (limit, own) if count is not None]
+    return min(counts) if counts else None
 
 
 def _paged(document: _Document, limit: int | None, page: int | None) -> list[_Document]:
