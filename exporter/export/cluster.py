@@ -3,20 +3,27 @@
 1. Map: each partition of input files is checked and rendered on a worker
    (`produce.run_job`, the same function the local engine runs), and the
    outcome stays there, held by the cluster (`persist`).
-2. Fold the webUrls (`Bag.foldby`): for each webUrl more than one record
-   uses, where its first record is. Every partition then merges its own
-   outcomes exactly as the local engine does (`merge_outcome`), told which
-   webUrls a partition before it has already taken.
-3. Fold the feeds (`Bag.foldby`): each valid record joins the main feed and
-   each set's feed of its values; per feed only the newest entries it can show
-   are kept (all of them when it has archive pages). The union of those comes
-   back as entry summaries, with the counts and the problems of every record.
-   Steps 2 and 3 are one graph, submitted with the map: they run as its
-   partitions finish.
+2. Fold the webUrls: for each webUrl more than one record uses, where its
+   first record is. Every partition then merges its own outcomes exactly as
+   the local engine does (`merge_outcome`), told which webUrls a partition
+   before it has already taken.
+3. Fold the feeds: each valid record belongs to the main feed and to each
+   set's feed of its values; a partition keeps only the entries among the
+   newest some feed of theirs can show (all of them when it has archive
+   pages), and so does each combination of partitions. What reaches the
+   client is the union of every feed's newest, each entry once, with the
+   counts and the problems of every record. Steps 2 and 3 are one graph,
+   submitted with the map: they run as its partitions finish.
 4. The plan runs on the client as it does locally; afterwards only the
    fragments of the planned entries travel to the client, one partition's
    worth at a time, into its cache (the pack is a file, even with --no-cache),
    where the pipeline assembles, verifies and writes the feeds.
+
+Both folds are `Bag.reduction` trees, the one `Bag.foldby` builds, with one
+difference: what moves between processes (partial folds, picked fragments,
+counts, heads) is one pickled bytes object. Distributed moves a list of ten
+thousand small objects about ten times slower than the same list pickled
+(bench/cluster.py), and a foldby's partials are dicts of such lists.
 
 The client holds the summaries of the entries it writes, never every record's;
 the fragments wait on the workers until the plan asks for them. The workers
@@ -29,9 +36,10 @@ import logging
 import os
 import pickle
 import signal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import dask.bag as db
@@ -41,6 +49,7 @@ from distributed import Client, Future, LocalCluster, as_completed, futures_of
 from exporter.collect import (
     CheckedRecord,
     Collection,
+    FileOutcome,
     merge_outcome,
     shown_name,
     sort_problems,
@@ -52,7 +61,6 @@ from exporter.export.plan import Selection, newest_first, passes_filters, shown_
 from exporter.export.produce import (
     HeadJob,
     ProduceJob,
-    ProduceResult,
     RenderSpec,
     render_heads,
     run_job,
@@ -72,12 +80,13 @@ HEAD_BATCH = 200
 # How long the client waits for a scheduler that does not answer.
 CONNECT_TIMEOUT = "10s"
 
+# A partition as the map leaves it on its worker: its index, its files'
+# outcomes and its fragments, each pickled (see `_run`).
+Produced = tuple[int, bytes, bytes]
 Position = tuple[int, int, int]  # partition, file in it, record in the file
 # A record's webUrl as the duplicate rule's message needs it: where, and its line.
 Use = tuple[str, Position, str, int | None, bool]  # url, position, source, line, deferred
 FirstUse = tuple[int, Use]  # how many records use the webUrl; the first of them
-FeedKey = tuple[str, str]  # (set name, value); ("", "") is the main feed
-Newest = tuple[int | None, list[Entry]]  # how many to keep (None: all), entries
 Membership = tuple[str, str, int | None]  # set name ("": main feed), its field, how many to keep
 
 
@@ -135,6 +144,11 @@ class DaskEngine:
     def __init__(self, client: Client, request: ExportRequest, feed: FeedConfig) -> None:
         self.client = client
         self.keep = _keep_counts(request, feed)
+        # When the main feed shows every entry (archive pages, no --limit), the
+        # plan will ask for every fragment the map makes: they travel as the
+        # map left them while the folds finish, rather than picked one by one
+        # after the plan.
+        self.fetch_early = _shows_everything(self.keep)
         self._produced: db.Bag | None = None
 
     def produce(
@@ -162,23 +176,22 @@ class DaskEngine:
         self._produced = produced
         # The whole fold is submitted at once: it runs as the map's partitions
         # finish, while this process reports progress.
-        firsts = delayed(_firsts)(
-            produced.map(_url_uses)
-            .flatten()
-            .foldby(_url_of, _add_use, None, _merge_uses, None)
-            .filter(_shared)
-        )
+        firsts = delayed(_firsts)(produced.reduction(_part_uses, _combine_uses))
         merged = produced.map(_merge, firsts, load)
-        newest = (
-            merged.map(_memberships, spec.selection, self.keep)
-            .flatten()
-            .foldby(_feed_of, _add_newest, None, _merge_newest, None)
-            .map(_cut)
+        newest = merged.reduction(
+            partial(_part_newest, spec.selection, self.keep),
+            partial(_combine_newest, self.keep),
+            # every entry is kept: levels of a tree would only copy them
+            split_every=False if self.fetch_early else None,
         )
         folded = self.client.compute([merged.map(_counts), newest])
         _report_progress(produced, parts, progress)
-        counts, feeds = self.client.gather(folded)
-        return _collection(inputs, counts, feeds)
+        if self.fetch_early:  # while the folds finish
+            picks = [delayed(_pick)(part, None) for part in produced.to_delayed()]
+            for future in as_completed(self.client.compute(picks)):
+                _store(future, cache)
+        counts, survivors = self.client.gather(folded)
+        return _collection(inputs, [_loaded(blob) for blob in counts], _loaded(survivors))
 
     def _check_reachable(self, inputs: Sequence[str]) -> None:
         """Every worker can read the first input, under the name this process
@@ -211,10 +224,7 @@ class DaskEngine:
         picks = [delayed(_pick)(part, shared) for part in self._produced.to_delayed()]
         found: set[str] = set()
         for future in as_completed(self.client.compute(picks)):
-            fragments: list[Fragment] = future.result()
-            cache.add(fragments)
-            found.update(fragment.key for fragment in fragments)
-            future.release()
+            found.update(_store(future, cache))
         missing = [entry.source for key, entry in wanted.items() if key not in found]
         return list(dict.fromkeys(missing))
 
@@ -222,7 +232,8 @@ class DaskEngine:
         """On the workers, in batches (a set of many values has thousands)."""
         batches = [heads[start : start + HEAD_BATCH] for start in range(0, len(heads), HEAD_BATCH)]
         futures = self.client.map(_heads, batches, pure=False)
-        return [fragment for made in self.client.gather(futures) for fragment in made]
+        made: list[bytes] = self.client.gather(futures)
+        return [fragment for blob in made for fragment in _loaded(blob)]
 
 
 def _keep_counts(request: ExportRequest, feed: FeedConfig) -> tuple[Membership, ...]:
@@ -248,55 +259,77 @@ def _keep_counts(request: ExportRequest, feed: FeedConfig) -> tuple[Membership, 
 # -- on the workers ------------------------------------------------------------
 
 
-def _run(job: tuple[int, ProduceJob]) -> tuple[int, bytes]:
-    """The partition's outcome as one pickled blob: a worker holds the corpus
-    until the plan has picked from it, and millions of live objects would make
-    each of its garbage collections walk them all."""
+def _shows_everything(keep: Sequence[Membership]) -> bool:
+    """The main feed shows every selectable entry (on its archive pages)."""
+    return any(not name and count is None for name, _, count in keep)
+
+
+def _run(job: tuple[int, ProduceJob]) -> Produced:
+    """The partition's outcomes and its fragments as two pickled blobs: a
+    worker holds the corpus until the plan has picked from it, and millions of
+    live objects would make each of its garbage collections walk them all.
+    Apart, the folds read the outcomes alone and a fetch reads the fragments alone."""
     index, produce_job = job
-    return index, pickle.dumps(run_job(produce_job), pickle.HIGHEST_PROTOCOL)
+    result = run_job(produce_job)
+    return index, _dumped(result.outcomes), _dumped(result.fragments)
 
 
-def _result(blob: bytes) -> ProduceResult:
-    result: ProduceResult = pickle.loads(blob)
-    return result
+def _dumped(value: object) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
-def _url_uses(produced: tuple[int, bytes]) -> list[Use]:
-    index, result = produced[0], _result(produced[1])
+def _loaded(blob: bytes) -> Any:
+    """What `_dumped` made (typed by the caller, which knows what it asked for)."""
+    return pickle.loads(blob)
+
+
+def _url_uses(produced: Produced) -> list[Use]:
+    index, outcomes = produced[0], _outcomes(produced)
     return [
         (record.url, (index, file_index, record_index), record.source, record.url_line,
          record.url_line_deferred)
-        for file_index, outcome in enumerate(result.outcomes)
+        for file_index, outcome in enumerate(outcomes)
         for record_index, record in enumerate(outcome.records)
         if record.url is not None
     ]  # fmt: skip
 
 
-def _url_of(use: Use) -> str:
-    return use[0]
+def _outcomes(produced: Produced) -> tuple[FileOutcome[Entry], ...]:
+    outcomes: tuple[FileOutcome[Entry], ...] = _loaded(produced[1])
+    return outcomes
 
 
-def _add_use(found: FirstUse | None, use: Use) -> FirstUse:
-    if found is None:
-        return 1, use
-    count, first = found
-    return count + 1, use if use[1] < first[1] else first
+def _part_uses(part: Iterable[Produced]) -> bytes:
+    """Per webUrl of the partition's records: how many use it, and the first."""
+    found: dict[str, FirstUse] = {}
+    for produced in part:
+        for use in _url_uses(produced):
+            _add_uses(found, use[0], (1, use))
+    return _dumped(found)
 
 
-def _merge_uses(one: FirstUse | None, other: FirstUse | None) -> FirstUse | None:
-    if one is None or other is None:
-        return one or other
-    first = one[1] if one[1][1] <= other[1][1] else other[1]
-    return one[0] + other[0], first
+def _combine_uses(partials: Iterable[bytes]) -> bytes:
+    found: dict[str, FirstUse] = {}
+    for blob in partials:
+        uses: dict[str, FirstUse] = _loaded(blob)
+        for url, counted in uses.items():
+            _add_uses(found, url, counted)
+    return _dumped(found)
 
 
-def _shared(item: tuple[str, FirstUse]) -> bool:
-    return item[1][0] > 1
+def _add_uses(found: dict[str, FirstUse], url: str, counted: FirstUse) -> None:
+    known = found.get(url)
+    if known is None:
+        found[url] = counted
+        return
+    first = known[1] if known[1][1] <= counted[1][1] else counted[1]
+    found[url] = known[0] + counted[0], first
 
 
-def _firsts(shared: list[tuple[str, FirstUse]]) -> dict[str, Use]:
+def _firsts(blob: bytes) -> dict[str, Use]:
     """The first use of each webUrl more than one record uses."""
-    return {url: first for url, (_, first) in shared}
+    uses: dict[str, FirstUse] = _loaded(blob)
+    return {url: first for url, (count, first) in uses.items() if count > 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,80 +341,79 @@ class _Merged:
     accepted: list[Entry]
 
 
-def _merge(produced: tuple[int, bytes], firsts: Mapping[str, Use], load: LoadSettings) -> _Merged:
+def _merge(produced: Produced, firsts: Mapping[str, Use], load: LoadSettings) -> _Merged:
     """`merge_outcome` over the partition's files, knowing the webUrls that
     records of earlier partitions took (as the earliest: serial -1)."""
-    index, result = produced[0], _result(produced[1])
+    index = produced[0]
     part = Collection[Entry]()
     first_seen: dict[str, tuple[int, CheckedRecord[Entry]]] = {
         url: (-1, CheckedRecord(source, url, line, (), None, deferred))
         for url, (_, position, source, line, deferred) in firsts.items()
         if position[0] < index
     }
-    for outcome in result.outcomes:
+    for outcome in _outcomes(produced):
         merge_outcome(outcome, part, first_seen, load)
     counts = (part.records, part.valid, part.invalid, part.unreadable)
     return _Merged(counts, part.problems, part.accepted)
 
 
-def _counts(merged: _Merged) -> tuple[tuple[int, int, int, int], list[Problem]]:
-    return merged.counts, merged.problems
+def _counts(merged: _Merged) -> bytes:
+    return _dumped((merged.counts, merged.problems))
 
 
-def _memberships(
-    merged: _Merged, selection: Selection, keep: Sequence[Membership]
-) -> list[tuple[FeedKey, int | None, Entry]]:
-    """Each selectable entry once per feed it belongs to, with that feed's count."""
-    members: list[tuple[FeedKey, int | None, Entry]] = []
-    for entry in merged.accepted:
-        if not passes_filters(entry, selection):
-            continue
-        for name, by, count in keep:
-            if not name:
-                members.append((("", ""), count, entry))
-                continue
-            members += [
-                ((name, value), count, entry) for value in dict.fromkeys(values_of(entry, by))
-            ]
-    return members
-
-
-def _feed_of(member: tuple[FeedKey, int | None, Entry]) -> FeedKey:
-    return member[0]
-
-
-def _add_newest(found: Newest | None, member: tuple[FeedKey, int | None, Entry]) -> Newest:
-    _, count, entry = member
-    kept, entries = found if found is not None else (count, [])
-    entries.append(entry)
-    if kept is not None and len(entries) >= 4 * kept + 64:
-        entries = newest_first(entries)[:kept]
-    return kept, entries
-
-
-def _merge_newest(one: Newest | None, other: Newest | None) -> Newest | None:
-    if one is None or other is None:
-        return one or other
-    kept, entries = one[0], one[1] + other[1]
-    return kept, newest_first(entries)[:kept] if kept is not None else entries
-
-
-def _cut(item: tuple[FeedKey, Newest]) -> list[Entry]:
-    kept, entries = item[1]
-    return newest_first(entries)[:kept] if kept is not None else entries
-
-
-def _heads(jobs: Sequence[HeadJob]) -> list[Fragment]:
-    return render_heads(jobs, None)
-
-
-def _pick(part: list[tuple[int, bytes]], wanted: frozenset[str]) -> list[Fragment]:
-    return [
-        fragment
-        for _, blob in part
-        for fragment in _result(blob).fragments
-        if fragment.key in wanted
+def _part_newest(
+    selection: Selection, keep: Sequence[Membership], part: Iterable[_Merged]
+) -> bytes:
+    selectable = [
+        entry for merged in part for entry in merged.accepted if passes_filters(entry, selection)
     ]
+    return _dumped(_newest(selectable, keep))
+
+
+def _combine_newest(keep: Sequence[Membership], partials: Iterable[bytes]) -> bytes:
+    entries: list[Entry] = [entry for blob in partials for entry in _loaded(blob)]
+    return _dumped(_newest(entries, keep))
+
+
+def _newest(entries: Sequence[Entry], keep: Sequence[Membership]) -> list[Entry]:
+    """The entries among the newest of some feed they belong to: each feed's
+    newest `count` (all of a feed whose count is None), each entry once. A
+    feed's newest in a union of partitions are among its newest in each."""
+    if _shows_everything(keep):
+        return list(entries)
+    kept: dict[str, Entry] = {}
+    for name, by, count in keep:
+        feeds: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for value in dict.fromkeys(values_of(entry, by)) if name else ("",):
+                feeds.setdefault(value, []).append(entry)
+        for members in feeds.values():
+            shown = members if count is None else newest_first(members)[:count]
+            kept.update((entry.id, entry) for entry in shown)
+    return list(kept.values())
+
+
+def _heads(jobs: Sequence[HeadJob]) -> bytes:
+    return _dumped(render_heads(jobs, None))
+
+
+def _pick(part: list[Produced], wanted: frozenset[str] | None) -> bytes:
+    """The partition's fragments whose keys are `wanted` (None: all), pickled."""
+    if wanted is None and len(part) == 1:
+        return part[0][2]  # as the map left them
+    return _dumped(
+        [
+            fragment
+            for _, _, blob in part
+            for fragment in _fragments(blob)
+            if wanted is None or fragment.key in wanted
+        ]
+    )
+
+
+def _fragments(blob: bytes) -> list[Fragment]:
+    fragments: list[Fragment] = list(_loaded(blob))
+    return fragments
 
 
 # -- on the client -------------------------------------------------------------
@@ -407,10 +439,21 @@ def _report_progress(
             progress(done, total)
 
 
+def _store(future: Future[bytes], cache: Cache) -> list[str]:
+    """Add the fragments `future` brings to `cache` (but those it holds
+    already: a fetch brings whatever the workers made); their keys."""
+    fragments = _fragments(future.result())
+    future.release()
+    keys = [fragment.key for fragment in fragments]
+    known = cache.locate(keys)
+    cache.add([fragment for fragment in fragments if fragment.key not in known])
+    return keys
+
+
 def _collection(
     inputs: Sequence[str],
     counts: Sequence[tuple[tuple[int, int, int, int], list[Problem]]],
-    feeds: Sequence[list[Entry]],
+    newest: Sequence[Entry],
 ) -> Collection[Entry]:
     collection = Collection[Entry](files=[shown_name(name) for name in inputs])
     for (records, valid, invalid, unreadable), problems in counts:
@@ -420,7 +463,6 @@ def _collection(
         collection.unreadable += unreadable
         collection.problems += problems
     sort_problems(collection)
-    union = {entry.id: entry for entries in feeds for entry in entries}
-    collection.accepted = newest_first(list(union.values()))
+    collection.accepted = newest_first(newest)
     collection.held_back = collection.valid - len(collection.accepted)
     return collection

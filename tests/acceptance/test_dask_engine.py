@@ -207,6 +207,25 @@ def test_a_cluster_export_keeps_the_cache_of_the_feeds(
     assert {name: (out / name).stat().st_mtime_ns for name in files(out)} == before
 
 
+def test_fragments_the_cache_holds_are_not_packed_again(
+    site: Path, tmp_path: Path, scheduler: str
+) -> None:
+    """The workers keep no cache, so they make every fragment again; what the
+    client's cache holds already is not appended to its pack a second time."""
+    cache = tmp_path / "cache"
+    common = ("export", str(site / "records"), "--config", str(site / "feed.toml"),
+              "--cache-dir", str(cache), "--scheduler", scheduler)  # fmt: skip
+    code, output = run(*common, "--out", str(tmp_path / "one"))
+    assert code == 0, output
+    packed = {p.name: p.stat().st_size for p in cache.rglob("*") if p.is_file()}
+    assert sum(packed.values()) > 0
+    code, output = run(*common, "--out", str(tmp_path / "two"))
+    assert code == 0, output
+    assert files(tmp_path / "two") == files(tmp_path / "one")
+    grown = {p.name: p.stat().st_size for p in cache.rglob("*") if p.suffix == ".pack"}
+    assert grown and all(grown[name] == packed[name] for name in grown)
+
+
 def test_usage_errors(site: Path, tmp_path: Path, scheduler: str) -> None:
     code, output = export(site, tmp_path / "a", "--engine", "local", "--scheduler", scheduler)
     assert code == 2

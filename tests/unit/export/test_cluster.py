@@ -1,16 +1,28 @@
 """The Dask engine's folds, without a cluster: what each feed keeps, and that
-folding in any split gives the newest entries a plain sort gives."""
+folding in any split and tree gives what one pass over every record gives."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
+from exporter.collect import CheckedRecord, FileOutcome
 from exporter.config import FeedSet
-from exporter.export.cluster import Newest, _add_newest, _cut, _keep_counts, _merge_newest
+from exporter.export.cluster import (
+    Membership,
+    _combine_newest,
+    _combine_uses,
+    _dumped,
+    _firsts,
+    _keep_counts,
+    _loaded,
+    _part_uses,
+)
 from exporter.export.fragments import Entry
 from exporter.export.plan import Selection, newest_first
 from exporter.export.request import ExportRequest
@@ -19,9 +31,10 @@ from tests.support import repo_config
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def _entry(number: int, hours: int) -> Entry:
+def _entry(number: int, hours: int, topics: tuple[str, ...] = (), provider: str = "") -> Entry:
     return Entry(f"https://example.org/{number:04d}", START + timedelta(hours=hours), True,
-                 f"{number}.md", f"digest-{number}")  # fmt: skip
+                 f"{number}.md", f"digest-{number}", topics=topics,
+                 provider=provider or None)  # fmt: skip
 
 
 def _request(**selection: object) -> ExportRequest:
@@ -48,25 +61,76 @@ def test_each_feed_keeps_what_the_plan_can_show() -> None:
     assert _keep_counts(only, feed) == (("", "", 20), ("paged", "provider", 20))
 
 
+def _splits(items: list[bytes], rng: random.Random) -> list[list[bytes]]:
+    """`items` cut into random consecutive runs."""
+    runs, start = [], 0
+    while start < len(items):
+        size = rng.randrange(1, 9)
+        runs.append(items[start : start + size])
+        start += size
+    return runs
+
+
+def _tree(
+    partials: list[bytes], combine: Callable[[list[bytes]], bytes], rng: random.Random
+) -> bytes:
+    """`combine` applied as a reduction tree of random fan-in, as Bag.reduction does."""
+    while len(partials) > 1:
+        partials = [combine(run) for run in _splits(partials, rng)]
+    return combine(partials)
+
+
 @pytest.mark.parametrize("kept", [None, 1, 7, 40])
-def test_folding_in_any_split_keeps_the_newest(kept: int | None) -> None:
+def test_the_newest_fold_in_any_split_keeps_each_feeds_newest(kept: int | None) -> None:
     rng = random.Random(kept)
+    topics = ["ai", "vision", "robots", "speech"]
     # many equal dates: ties are broken by id, as the plan breaks them
-    entries = [_entry(number, rng.randrange(30)) for number in range(300)]
-    expected = newest_first(entries)[:kept] if kept is not None else newest_first(entries)
+    entries = [
+        _entry(number, rng.randrange(30), tuple(rng.sample(topics, rng.randrange(3))),
+               rng.choice(["acme", "globex", ""]))
+        for number in range(300)
+    ]  # fmt: skip
+    keep: tuple[Membership, ...] = (
+        ("", "", kept), ("topics", "topics", 3), ("providers", "provider", kept),
+    )  # fmt: skip
+    expected: set[str] = set()
+    expected.update(e.id for e in newest_first(entries)[:kept])
+    for topic in topics:
+        expected.update(e.id for e in newest_first([e for e in entries if topic in e.topics])[:3])
+    for provider in ("acme", "globex"):
+        members = [e for e in entries if e.provider == provider]
+        expected.update(e.id for e in newest_first(members)[:kept])
     for _ in range(5):
         rng.shuffle(entries)
-        parts: list[Newest | None] = []
-        start = 0
+        parts, start = [], 0
         while start < len(entries):
             size = rng.randrange(1, 120)
-            found: Newest | None = None
-            for entry in entries[start : start + size]:
-                found = _add_newest(found, (("", ""), kept, entry))
-            parts.append(found)
+            parts.append(_combine_newest(keep, [_dumped(entries[start : start + size])]))
             start += size
-        merged: Newest | None = None
-        for part in parts:
-            merged = _merge_newest(merged, part)
-        assert merged is not None
-        assert newest_first(_cut((("", ""), merged))) == expected
+        found: list[Entry] = _loaded(_tree(parts, partial(_combine_newest, keep), rng))
+        assert len(found) == len({e.id for e in found})
+        assert {e.id for e in found} == expected
+
+
+def test_the_webUrl_fold_in_any_split_finds_each_shared_urls_first_record() -> None:
+    rng = random.Random(3)
+    urls = [f"https://example.org/{n}" for n in range(40)]
+    records = [[rng.choice(urls) for _ in range(rng.randrange(0, 6))] for _ in range(200)]
+    produced = []
+    for index in range(0, len(records), 10):  # partitions of 10 files
+        outcomes = tuple(
+            FileOutcome(f"{index + n}.md", (), tuple(
+                CheckedRecord(f"{index + n}.md", url, k + 1, (), None) for k, url in enumerate(file)
+            ))
+            for n, file in enumerate(records[index : index + 10])
+        )  # fmt: skip
+        produced.append((index // 10, _dumped(outcomes), _dumped(())))
+    seen: dict[str, list[tuple[int, int, int]]] = {}
+    for number, file in enumerate(records):
+        for k, url in enumerate(file):
+            seen.setdefault(url, []).append((number // 10, number % 10, k))
+    expected = {url: min(places) for url, places in seen.items() if len(places) > 1}
+    for _ in range(5):
+        firsts = _firsts(_tree([_part_uses([p]) for p in produced], _combine_uses, rng))
+        assert {url: use[1] for url, use in firsts.items()} == expected
+        assert all(use[0] == url and use[3] == use[1][2] + 1 for url, use in firsts.items())
