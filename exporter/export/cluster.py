@@ -17,13 +17,15 @@
 4. The plan runs on the client as it does locally; afterwards only the
    fragments of the planned entries travel to the client, one partition's
    worth at a time, into its cache (the pack is a file, even with --no-cache),
-   where the pipeline assembles, verifies and writes the feeds.
+   where the pipeline assembles, verifies and writes the feeds. When the main
+   feed shows every entry, every fragment is planned: they travel while step
+   3 finishes, each partition's as the map left them.
 
 Both folds are `Bag.reduction` trees, the one `Bag.foldby` builds, with one
-difference: what moves between processes (partial folds, picked fragments,
-counts, heads) is one pickled bytes object. Distributed moves a list of ten
-thousand small objects about ten times slower than the same list pickled
-(bench/cluster.py), and a foldby's partials are dicts of such lists.
+difference: what moves between processes (partial folds, fragments, counts,
+heads) is one pickled bytes object. Distributed moved 300,000 fragments in
+391 lists in 8.2 s, and the same lists pickled in 0.7 s (2 local workers);
+a foldby's partials are dicts of such lists.
 
 The client holds the summaries of the entries it writes, never every record's;
 the fragments wait on the workers until the plan asks for them. The workers
@@ -178,21 +180,20 @@ class DaskEngine:
         # finish, while this process reports progress.
         firsts = delayed(_firsts)(produced.reduction(_part_uses, _combine_uses))
         merged = produced.map(_merge, firsts, load)
-        select = partial(_part_newest, spec.selection, self.keep)
-        newest: list[Any]
-        if self.fetch_early:  # every entry is kept: nothing to fold, each part comes as it is
-            newest = [delayed(select)(part) for part in merged.to_delayed()]
-        else:
-            newest = [merged.reduction(select, partial(_combine_newest, self.keep))]
-        folded = self.client.compute([merged.map(_counts), *newest])
+        newest = merged.reduction(
+            partial(_part_newest, spec.selection, self.keep),
+            partial(_combine_newest, self.keep),
+            # every entry is kept: levels of a tree would only copy them
+            split_every=False if self.fetch_early else None,
+        )
+        folded = self.client.compute([merged.map(_counts), newest])
         _report_progress(produced, parts, progress)
         if self.fetch_early:  # while the folds finish
             picks = [delayed(_pick)(part, None) for part in produced.to_delayed()]
-            for _, blob in as_completed(self.client.compute(picks), with_results=True):
-                _store(blob, cache)
-        counts, *kept = self.client.gather(folded)
-        entries: list[Entry] = [entry for blob in kept for entry in _loaded(blob)]
-        return _collection(inputs, [_loaded(blob) for blob in counts], entries)
+            for future in as_completed(self.client.compute(picks)):
+                _store(future, cache)
+        counts, survivors = self.client.gather(folded)
+        return _collection(inputs, [_loaded(blob) for blob in counts], _loaded(survivors))
 
     def _check_reachable(self, inputs: Sequence[str]) -> None:
         """Every worker can read the first input, under the name this process
@@ -224,8 +225,8 @@ class DaskEngine:
         shared = _share(self.client, frozenset(wanted))
         picks = [delayed(_pick)(part, shared) for part in self._produced.to_delayed()]
         found: set[str] = set()
-        for _, blob in as_completed(self.client.compute(picks), with_results=True):
-            found.update(_store(blob, cache))
+        for future in as_completed(self.client.compute(picks)):
+            found.update(_store(future, cache))
         missing = [entry.source for key, entry in wanted.items() if key not in found]
         return list(dict.fromkeys(missing))
 
@@ -440,10 +441,11 @@ def _report_progress(
             progress(done, total)
 
 
-def _store(blob: bytes, cache: Cache) -> list[str]:
-    """Add the fragments a fetch brought to `cache` (but those it holds
+def _store(future: Future[bytes], cache: Cache) -> list[str]:
+    """Add the fragments `future` brings to `cache` (but those it holds
     already: a fetch brings whatever the workers made); their keys."""
-    fragments = _fragments(blob)
+    fragments = _fragments(future.result())
+    future.release()
     keys = [fragment.key for fragment in fragments]
     known = cache.locate(keys)
     cache.add([fragment for fragment in fragments if fragment.key not in known])
