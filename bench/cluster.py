@@ -27,7 +27,7 @@ from typing import Any
 from bench.corpus import WORK, wide_corpus
 from bench.measure import Measurement, run_measured
 from bench.run import ROOT
-from bench.sets import _config
+from bench.sets import sets_config
 
 # Runs the exporter in this very process and, as it exits, writes its own peak
 # resident memory (not its workers') to the file named by CLIENT_PEAK.
@@ -93,7 +93,7 @@ def main() -> None:
     corpus = wide_corpus(work, args.size)
     place = work / "cluster"
     place.mkdir(parents=True, exist_ok=True)
-    configs = {"plain": ROOT / "feed.toml", "sets": _config(place)}
+    configs = {"plain": ROOT / "feed.toml", "sets": sets_config(place)}
     runs = [attempt(corpus, place, configs) for _ in range(args.repeat)]
     summary: dict[str, Any] = {"size": args.size, "repeat": args.repeat, "runs": runs}
     for label in configs:

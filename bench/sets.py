@@ -44,7 +44,7 @@ path = "category/{slug}/"
 """
 
 
-def _config(place: Path) -> Path:
+def sets_config(place: Path) -> Path:
     """The repository's feed.toml with the main feed archived and three sets."""
     text = (ROOT / "feed.toml").read_text(encoding="utf-8")
     text = text.replace("[feed.author]", "archive = 100\n\n[feed.author]", 1) + SETS
@@ -91,7 +91,7 @@ def _new_record(corpus: Path) -> Path:
 def attempt(corpus: Path, work: Path) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    config = _config(work)
+    config = sets_config(work)
     plain = _run(_export(corpus, work / "plain", work / "plain-cache", ROOT / "feed.toml"))
     sets = _run(_export(corpus, work / "sets", work / "sets-cache", config))
     before = _state(work / "sets")

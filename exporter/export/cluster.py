@@ -413,8 +413,8 @@ def _pick(part: list[Produced], wanted: frozenset[str] | None) -> bytes:
     )
 
 
-def _fragments(blob: bytes) -> list[Fragment]:
-    fragments: list[Fragment] = list(_loaded(blob))
+def _fragments(blob: bytes) -> Sequence[Fragment]:
+    fragments: Sequence[Fragment] = _loaded(blob)
     return fragments
 
 

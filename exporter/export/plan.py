@@ -196,11 +196,7 @@ def plan_feeds(
     a set share a slug."""
     pool = select(accepted, replace(selection, limit=None))
     limit = selection.limit
-
-    def newest(entries: Sequence[Entry]) -> tuple[Entry, ...]:  # --limit, in every feed
-        return tuple(entries[:limit] if limit is not None else entries)
-
-    selected = newest(pool.articles)
+    selected = tuple(pool.articles[: shown_at_most(limit, None)])
     base = replace(feed, sets=(), archive=None, paging=None)
     documents = _paged(_Document("", base, selected), None, feed.archive)
     for feed_set in feed.sets:
@@ -209,10 +205,10 @@ def plan_feeds(
         for found in group(feed_set, pool.articles):
             folder = feed_set.path.replace("{slug}", found.slug)
             title = feed_set.title.format(title=feed.title, key=found.value)
+            shown = tuple(found.entries[: shown_at_most(limit, feed_set)])
             document = _Document(
-                folder, replace(base, title=title), newest(found.entries), feed_set.name,
-                found.value,
-            )  # fmt: skip
+                folder, replace(base, title=title), shown, feed_set.name, found.value
+            )
             documents += _paged(document, feed_set.limit, feed_set.archive)
     feeds = tuple(
         _feed_plan(document, name, salt_of, key_of, head_key_of)
@@ -226,8 +222,9 @@ def plan_feeds(
 def shown_at_most(limit: int | None, feed_set: FeedSet | None) -> int | None:
     """How many of its newest entries a feed can show: --limit in every feed,
     and a set's own `limit` unless its archive pages keep them all (None: no
-    bound). `plan_feeds` cuts by these; an engine that keeps only what can be
-    shown (exporter.export.cluster) asks here."""
+    bound). `plan_feeds` cuts by these (a set's archive pages then cut its
+    subscription document); an engine that keeps only what can be shown
+    (exporter.export.cluster) asks here."""
     own = feed_set.limit if feed_set is not None and feed_set.archive is None else None
     counts = [count for count in (limit, own) if count is not None]
     return min(counts) if counts else None
