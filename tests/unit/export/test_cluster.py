@@ -15,17 +15,23 @@ from exporter.collect import CheckedRecord, FileOutcome
 from exporter.config import FeedSet
 from exporter.export.cluster import (
     Membership,
+    Produced,
     _combine_newest,
     _combine_uses,
     _dumped,
     _firsts,
     _keep_counts,
     _loaded,
+    _merge,
+    _merge_outcomes,
+    _Merged,
     _part_uses,
+    _url_uses,
 )
 from exporter.export.fragments import Entry
 from exporter.export.plan import Selection, newest_first
 from exporter.export.request import ExportRequest
+from exporter.load.settings import LoadSettings
 from tests.support import repo_config
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -124,7 +130,7 @@ def test_the_webUrl_fold_in_any_split_finds_each_shared_urls_first_record() -> N
             ))
             for n, file in enumerate(records[index : index + 10])
         )  # fmt: skip
-        produced.append((index // 10, _dumped(outcomes), _dumped(())))
+        produced.append(_produced(index // 10, outcomes))
     seen: dict[str, list[tuple[int, int, int]]] = {}
     for number, file in enumerate(records):
         for k, url in enumerate(file):
@@ -134,3 +140,33 @@ def test_the_webUrl_fold_in_any_split_finds_each_shared_urls_first_record() -> N
         firsts = _firsts(_tree([_part_uses([p]) for p in produced], _combine_uses, rng))
         assert {url: use[1] for url, use in firsts.items()} == expected
         assert all(use[0] == url and use[3] == use[1][2] + 1 for url, use in firsts.items())
+
+
+def _produced(index: int, outcomes: tuple[FileOutcome[Entry], ...]) -> Produced:
+    """A partition as `_run` leaves it (without fragments)."""
+    merged = _merge_outcomes(outcomes, {}, LoadSettings())
+    return (index, _dumped(outcomes), _dumped(()), _dumped(_url_uses(index, outcomes)),
+            _dumped(merged))  # fmt: skip
+
+
+def test_a_partition_merges_again_only_when_an_earlier_one_took_a_webUrl_of_its() -> None:
+    def partition(index: int, numbers: list[int]) -> Produced:
+        name = f"{index}.md"
+        return _produced(index, (FileOutcome(name, (), tuple(
+            CheckedRecord(name, f"https://example.org/{n}", k + 1, (), _entry(n, n))
+            for k, n in enumerate(numbers)
+        )),))  # fmt: skip
+
+    parts = [partition(0, [1, 2]), partition(1, [3, 4]), partition(2, [2, 5, 3])]
+    firsts = _firsts(_combine_uses([_part_uses([part]) for part in parts]))
+    merged = [_merge(part, firsts, LoadSettings()) for part in parts]
+    assert [m.counts for m in merged] == [(2, 2, 0, 0), (2, 2, 0, 0), (3, 1, 2, 0)]
+    assert [e.digest for e in merged[2].accepted] == ["digest-5"]
+    assert [(p.path, p.rule, p.line) for p in merged[2].problems] == [
+        ("2.md", "duplicate-url", 1), ("2.md", "duplicate-url", 3),
+    ]  # fmt: skip
+    assert "0.md" in merged[2].problems[0].message and "1.md" in merged[2].problems[1].message
+    # a partition no earlier one took from keeps the merge the map made
+    marked = _Merged((9, 9, 9, 9), [], [])
+    untouched = (*parts[1][:4], _dumped(marked))
+    assert _merge(untouched, firsts, LoadSettings()) == marked
