@@ -1,12 +1,14 @@
 """The produce stage on a Dask cluster: a map over the input files and two folds.
 
 1. Map: each partition of input files is checked and rendered on a worker
-   (`produce.run_job`, the same function the local engine runs), and the
-   outcome stays there, held by the cluster (`persist`).
+   (`produce.run_job`, the same function the local engine runs), and its
+   records merged exactly as the local engine does (`merge_outcome`), as if
+   no earlier partition had taken a webUrl of theirs. It all stays there,
+   held by the cluster (`persist`).
 2. Fold the webUrls: for each webUrl more than one record uses, where its
-   first record is. Every partition then merges its own outcomes exactly as
-   the local engine does (`merge_outcome`), told which webUrls a partition
-   before it has already taken.
+   first record is. A partition keeps the map's merge, or merges again when
+   a partition before it took one of its webUrls (rare: the merge is off the
+   path from the last map task to the end).
 3. Fold the feeds: each valid record belongs to the main feed and to each
    set's feed of its values; a partition keeps only the entries among the
    newest some feed of theirs can show (all of them when it has archive
@@ -18,8 +20,9 @@
    fragments of the planned entries travel to the client, one partition's
    worth at a time, into its cache (the pack is a file, even with --no-cache),
    where the pipeline assembles, verifies and writes the feeds. When the main
-   feed shows every entry, every fragment is planned: they travel while step
-   3 finishes, each partition's as the map left them.
+   feed shows every entry, every fragment is planned: each partition travels
+   as soon as the map is done with it, and step 3 keeps everything, so the
+   client gathers each partition's entries instead of folding them.
 
 Both folds are `Bag.reduction` trees, the one `Bag.foldby` builds, with one
 difference: what moves between processes (partial folds, fragments, counts,
@@ -85,7 +88,7 @@ CONNECT_TIMEOUT = "10s"
 # A local cluster lives for one run and nobody watches its dashboard: its
 # workers skip the statistical profiler (a sample of their stacks every 10 ms)
 # and look at their memory and system less often. 30,000 records: 22.2 s
-# against 20.6 s (docs/scaling.md says how to start remote workers the same way).
+# against 20.4 s (docs/scaling.md says how to start remote workers the same way).
 QUIET_WORKERS = {
     "distributed.worker.profile.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",
