@@ -162,9 +162,9 @@ class DaskEngine:
         self.client = client
         self.keep = _keep_counts(request, feed)
         # When the main feed shows every entry (archive pages, no --limit), the
-        # plan will ask for every fragment the map makes: they travel as the
-        # map left them while the folds finish, rather than picked one by one
-        # after the plan.
+        # plan will ask for every fragment the map makes: each partition's
+        # travel as the map left them, as soon as it is done, rather than
+        # picked one by one after the plan.
         self.fetch_early = _shows_everything(self.keep)
         self._produced: db.Bag | None = None
 
@@ -192,7 +192,7 @@ class DaskEngine:
         produced = db.from_sequence(jobs, partition_size=1).map(_run).persist()
         self._produced = produced
         # The whole fold is submitted at once: it runs as the map's partitions
-        # finish, while this process reports progress.
+        # finish, while this process reports progress (and fetches early).
         firsts = delayed(_firsts)(produced.reduction(_part_uses, _combine_uses))
         merged = produced.map(_merge, firsts, load)
         newest: db.Bag | db.Item
