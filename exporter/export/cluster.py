@@ -283,18 +283,26 @@ def _shows_everything(keep: Sequence[Membership]) -> bool:
 
 
 def _run(job: tuple[int, ProduceJob]) -> Produced:
+    index, produce_job = job
+    result = run_job(produce_job)
+    return _packed(index, result.outcomes, result.fragments, produce_job.load)
+
+
+def _packed(
+    index: int,
+    outcomes: Sequence[FileOutcome[Entry]],
+    fragments: Sequence[Fragment],
+    load: LoadSettings,
+) -> Produced:
     """The partition's outcomes and fragments, each a pickled blob: a worker
     holds the corpus until the plan has picked from it, and millions of live
     objects would make each of its garbage collections walk them all. Apart,
     the folds read what they need and a fetch reads the fragments alone.
     The merge is done here too, while the map runs (`_merge` keeps it unless
     an earlier partition took one of the webUrls, which is rare)."""
-    index, produce_job = job
-    result = run_job(produce_job)
-    outcomes = result.outcomes
-    merged = _merge_outcomes(outcomes, {}, produce_job.load)
+    merged = _merge_outcomes(outcomes, {}, load)
     uses = _url_uses(index, outcomes)
-    return index, _dumped(outcomes), _dumped(result.fragments), _dumped(uses), _dumped(merged)
+    return index, _dumped(outcomes), _dumped(fragments), _dumped(uses), _dumped(merged)
 
 
 def _dumped(value: object) -> bytes:

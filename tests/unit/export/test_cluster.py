@@ -23,10 +23,9 @@ from exporter.export.cluster import (
     _keep_counts,
     _loaded,
     _merge,
-    _merge_outcomes,
     _Merged,
+    _packed,
     _part_uses,
-    _url_uses,
 )
 from exporter.export.fragments import Entry
 from exporter.export.plan import Selection, newest_first
@@ -130,7 +129,7 @@ def test_the_webUrl_fold_in_any_split_finds_each_shared_urls_first_record() -> N
             ))
             for n, file in enumerate(records[index : index + 10])
         )  # fmt: skip
-        produced.append(_produced(index // 10, outcomes))
+        produced.append(_packed(index // 10, outcomes, (), LoadSettings()))
     seen: dict[str, list[tuple[int, int, int]]] = {}
     for number, file in enumerate(records):
         for k, url in enumerate(file):
@@ -142,20 +141,13 @@ def test_the_webUrl_fold_in_any_split_finds_each_shared_urls_first_record() -> N
         assert all(use[0] == url and use[3] == use[1][2] + 1 for url, use in firsts.items())
 
 
-def _produced(index: int, outcomes: tuple[FileOutcome[Entry], ...]) -> Produced:
-    """A partition as `_run` leaves it (without fragments)."""
-    merged = _merge_outcomes(outcomes, {}, LoadSettings())
-    return (index, _dumped(outcomes), _dumped(()), _dumped(_url_uses(index, outcomes)),
-            _dumped(merged))  # fmt: skip
-
-
 def test_a_partition_merges_again_only_when_an_earlier_one_took_a_webUrl_of_its() -> None:
     def partition(index: int, numbers: list[int]) -> Produced:
         name = f"{index}.md"
-        return _produced(index, (FileOutcome(name, (), tuple(
+        return _packed(index, (FileOutcome(name, (), tuple(
             CheckedRecord(name, f"https://example.org/{n}", k + 1, (), _entry(n, n))
             for k, n in enumerate(numbers)
-        )),))  # fmt: skip
+        )),), (), LoadSettings())  # fmt: skip
 
     parts = [partition(0, [1, 2]), partition(1, [3, 4]), partition(2, [2, 5, 3])]
     firsts = _firsts(_combine_uses([_part_uses([part]) for part in parts]))
