@@ -429,7 +429,7 @@ def test_ctrl_c_stops_the_client_and_its_local_cluster_in_one_line(
     exporting = subprocess.Popen(
         [sys.executable, "-m", "exporter", "export", str(records), "--out", str(out),
          "--config", config, "--no-cache", "--engine", "dask", "--jobs", "2"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + STARTUP
@@ -457,6 +457,7 @@ def test_ctrl_c_stops_the_client_and_its_local_cluster_in_one_line(
             continue
     exporting.wait(timeout=STARTUP)
     listener.join(timeout=STARTUP)
+    exporting.stderr.close()  # else a ResourceWarning when some later test collects it
     err = b"".join(said)
     assert exporting.returncode == 130, err.decode()
     assert err.decode().strip().splitlines() == [
